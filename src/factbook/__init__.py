@@ -1,0 +1,3 @@
+"""factbook: turn the documents a professional accumulates into a living Obsidian vault."""
+
+__version__ = "0.1.0"

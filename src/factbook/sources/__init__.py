@@ -1,0 +1,66 @@
+"""Readers: one per format, each turning a file's bytes into a `Document`.
+
+`read_path` is the single entry point: it checks the file (size, emptiness,
+binary content), picks the reader by extension and returns the document or
+raises `InputError` naming the file and the reason.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from factbook.errors import InputError
+from factbook.models import Document
+from factbook.sources import text
+from factbook.sources.base import MAX_BYTES, Reader
+
+READERS: dict[str, Reader] = {
+    ".txt": text.read_text_document,
+    ".text": text.read_text_document,
+    ".md": text.read_markdown_document,
+    ".markdown": text.read_markdown_document,
+}
+
+# Files that are never documents: editor and OS litter in a drop folder.
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+
+
+def supported_suffixes() -> list[str]:
+    """The file endings factbook reads."""
+    return sorted(READERS)
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every file under `paths` (folders recursively), sorted, hidden ones skipped."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if child.is_file() and not any(p.startswith(".") for p in rel.parts):
+                    if child.name not in IGNORED_NAMES:
+                        yield child
+        else:
+            yield path
+
+
+def read_path(path: Path, max_bytes: int = MAX_BYTES) -> Document:
+    """Read one file into a `Document`, or raise `InputError` saying why not."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
+    if size > max_bytes:
+        raise InputError(str(path), f"is {size:,} bytes, over the {max_bytes:,}-byte limit",
+                         hint="split it, or raise `max_file_bytes` in .factbook/config.toml")
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        known = ", ".join(supported_suffixes())
+        raise InputError(str(path), f"has an unsupported file type {path.suffix or '(none)'!r}",
+                         hint=f"factbook reads {known}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
+    if not data.strip():
+        raise InputError(str(path), "is empty")
+    return reader(path, data)

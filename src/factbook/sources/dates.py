@@ -1,0 +1,56 @@
+"""Finding the date a document was written, from its text or metadata."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from dateutil import parser as dateutil_parser
+
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_WRITTEN = re.compile(rf"\b(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}})\b")
+_HEADER = re.compile(r"^(?:date|sent|published|posted)\s*:\s*(.+)$", re.I | re.M)
+
+# Only the top of a document says when it was written; later dates are what it talks about.
+_HEAD_LINES = 6
+
+
+def find_document_date(text: str) -> date | None:
+    """The date a document was written: a `Date:` header, or a date standing in its first lines."""
+    if not text:
+        return None
+    header = _HEADER.search(text[:4000])
+    if header:
+        found = parse_date(header.group(1))
+        if found:
+            return found
+    head = "\n".join(text.splitlines()[:_HEAD_LINES])
+    for pattern in (_ISO, _WRITTEN):
+        match = pattern.search(head)
+        if match:
+            found = parse_date(match.group(0))
+            if found:
+                return found
+    return None
+
+
+def parse_date(value: object) -> date | None:
+    """A date from a date, datetime or string in any common format; None when it is not one."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return dateutil_parser.parse(text, fuzzy=False, default=datetime(1900, 1, 1)).date()
+    except (ValueError, OverflowError):
+        match = _ISO.search(text)
+        if match:
+            try:
+                return date(*map(int, match.groups()))
+            except ValueError:
+                return None
+        return None
