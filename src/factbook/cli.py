@@ -234,6 +234,115 @@ def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
         out.print(f"{'would write' if dry_run else 'wrote'} {written} notes", highlight=False)
 
 
+# -- answers (issue 7): search, timeline, brief, mcp, watch ---------------------------------
+
+def _embedder(layout: VaultLayout, semantic: str | None):
+    """The embedder the vault's settings (or `--semantic`) ask for, and why there is none."""
+    import os
+
+    from factbook.query.embeddings import EmbeddingSettings, make_embedder
+
+    env = dict(os.environ, **({"FACTBOOK_SEMANTIC": semantic} if semantic else {}))
+    return make_embedder(EmbeddingSettings.from_config(layout.config.llm,
+                                                       layout.config.raw.get("search", {}), env))
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help="Words to look for; \"quoted phrase\", prefix*.")],
+    vault: VaultOption = None,
+    entity: Annotated[Optional[str], typer.Option("--entity", "-e", help="Only what concerns this entity.")] = None,
+    kind: Annotated[Optional[str], typer.Option(help="Only this document kind (article, email, transcript, ...).")] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only items dated on or after YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only items dated on or before YYYY-MM-DD.")] = None,
+    only: Annotated[Optional[list[str]], typer.Option("--type", help="fact, source or note (repeatable).")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many results.")] = 10,
+    semantic: Annotated[Optional[str], typer.Option(help="auto, endpoint, local or off (default: the config's).")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Search facts, sources and notes (full text, plus semantic when configured).
+
+    Example: factbook search "price increase" --entity "Acme Corp" --since 2025-01-01
+    """
+    from factbook.query.common import parse_day
+    from factbook.query.search import RESULT_TYPES, format_search, search
+
+    try:
+        layout = _layout(vault)
+        choice = _embedder(layout, semantic)
+        store = open_store(layout.state_dir)
+        try:
+            result = search(store, query, layout=layout, entity=entity, kind=kind,
+                            since=parse_day(since, "--since"), until=parse_day(until, "--until"),
+                            types=tuple(only or RESULT_TYPES), limit=limit,
+                            embedder=choice.embedder, notice=choice.notice)
+        finally:
+            store.close()
+    except FactbookError as exc:
+        _fail(exc)
+    print(json.dumps(result.to_dict(), indent=2) if as_json else format_search(result))
+
+
+@app.command("timeline")
+def timeline_command(
+    entity: Annotated[str, typer.Argument(help="An entity's name or alias.")],
+    vault: VaultOption = None,
+    since: Annotated[Optional[str], typer.Option(help="Only entries dated on or after YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only entries dated on or before YYYY-MM-DD.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """An entity's dated facts, events, decisions, tasks and sources, oldest first.
+
+    Example: factbook timeline "Acme Corp" --since 2025-01-01
+    """
+    from factbook.query.common import parse_day
+    from factbook.query.timeline import format_timeline, timeline
+
+    try:
+        store = open_store(_layout(vault).state_dir)
+        try:
+            result = timeline(store, entity, parse_day(since, "--since"), parse_day(until, "--until"))
+        finally:
+            store.close()
+    except FactbookError as exc:
+        _fail(exc)
+    print(json.dumps(result.to_dict(), indent=2) if as_json else format_timeline(result))
+
+
+@app.command("brief")
+def brief_command(
+    entity: Annotated[str, typer.Argument(help="An entity's name or alias.")],
+    vault: VaultOption = None,
+    since: Annotated[Optional[str], typer.Option(
+        help="Cover what is dated on or after YYYY-MM-DD (default: the last meeting or e-mail).")] = None,
+    write: Annotated[bool, typer.Option("--write", help="Also write it as Briefs/<date> - <entity>.md.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """A pre-meeting brief: what changed, open tasks, decisions, conflicts, people.
+
+    Example: factbook brief "Acme Corp" --since 2025-03-01 --write
+    """
+    from factbook.query.brief import brief, render_brief, write_brief
+    from factbook.query.common import parse_day
+
+    try:
+        layout = _layout(vault)
+        store = open_store(layout.state_dir)
+        try:
+            result = brief(store, entity, parse_day(since, "--since"))
+        finally:
+            store.close()
+        written = write_brief(layout, result) if write else None
+    except FactbookError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps({**result.to_dict(), "note": written}, indent=2))
+        return
+    print(render_brief(result))
+    if written:
+        err.print(f"wrote {written}", markup=False, highlight=False)
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"factbook {__version__}")

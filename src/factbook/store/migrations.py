@@ -132,4 +132,46 @@ CREATE TABLE llm_cache (
     created_at TEXT NOT NULL
 );
 """),
+    # issue 7: full-text search. The FTS5 tables mirror `facts` and `documents` through
+    # triggers, so every write path keeps them current without a hook in the store code;
+    # `note_index`/`fts_notes` hold the vault's own notes, refreshed by query/notes_index.py;
+    # `embeddings` caches vectors for semantic search (keyed by the text's digest).
+    # Triggers are written on one line each: the runner splits statements on ";\n".
+    Migration("003_search", """
+CREATE VIRTUAL TABLE fts_facts USING fts5(
+    text, content='facts', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER fts_facts_ai AFTER INSERT ON facts BEGIN INSERT INTO fts_facts(rowid, text) VALUES (new.id, new.text); END;
+CREATE TRIGGER fts_facts_ad AFTER DELETE ON facts BEGIN INSERT INTO fts_facts(fts_facts, rowid, text) VALUES ('delete', old.id, old.text); END;
+CREATE TRIGGER fts_facts_au AFTER UPDATE OF text ON facts BEGIN INSERT INTO fts_facts(fts_facts, rowid, text) VALUES ('delete', old.id, old.text); INSERT INTO fts_facts(rowid, text) VALUES (new.id, new.text); END;
+INSERT INTO fts_facts(fts_facts) VALUES ('rebuild');
+CREATE VIRTUAL TABLE fts_sources USING fts5(
+    title, summary, text, content='documents', content_rowid='id',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER fts_sources_ai AFTER INSERT ON documents BEGIN INSERT INTO fts_sources(rowid, title, summary, text) VALUES (new.id, new.title, new.summary, new.text); END;
+CREATE TRIGGER fts_sources_ad AFTER DELETE ON documents BEGIN INSERT INTO fts_sources(fts_sources, rowid, title, summary, text) VALUES ('delete', old.id, old.title, old.summary, old.text); END;
+CREATE TRIGGER fts_sources_au AFTER UPDATE OF title, summary, text ON documents BEGIN INSERT INTO fts_sources(fts_sources, rowid, title, summary, text) VALUES ('delete', old.id, old.title, old.summary, old.text); INSERT INTO fts_sources(rowid, title, summary, text) VALUES (new.id, new.title, new.summary, new.text); END;
+INSERT INTO fts_sources(fts_sources) VALUES ('rebuild');
+CREATE TABLE note_index (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    mtime_ns INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    type TEXT,
+    name TEXT NOT NULL,
+    date TEXT,
+    links TEXT NOT NULL DEFAULT '[]'
+);
+CREATE VIRTUAL TABLE fts_notes USING fts5(
+    name, body, tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TABLE embeddings (
+    item TEXT NOT NULL,
+    model TEXT NOT NULL,
+    digest TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    PRIMARY KEY (item, model)
+);
+"""),
 ]

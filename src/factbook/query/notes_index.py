@@ -1,0 +1,114 @@
+"""The search index of the vault's own notes: entity notes, briefs and anything a person wrote.
+
+Source notes are not indexed here (their documents are, in `fts_sources`), nor
+is the Inbox (files waiting to be ingested). The index is refreshed
+incrementally: only files whose size or modification time changed are read.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from factbook.query.common import connection
+from factbook.store.base import Store
+from factbook.vault.layout import VaultLayout
+from factbook.vault.notes import parse_note
+
+log = logging.getLogger(__name__)
+
+_LINK = re.compile(r"\[\[([^\]|#^]+)")
+_FRONT = re.compile(r"\A---[ \t]*\n.*?\n?---[ \t]*(?:\n|\Z)", re.S)
+# Front matter keys that date a note, in order of preference.
+_DATE_KEYS = ("date", "last_contact", "created")
+
+
+@dataclass
+class NoteRefresh:
+    """What one refresh of the notes index did."""
+
+    indexed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+
+
+def _note_files(layout: VaultLayout) -> dict[str, os.stat_result]:
+    """Every Markdown note outside Sources/, Inbox/ and hidden folders, by vault-relative path."""
+    skip = {layout.config.folders.sources, layout.config.folders.inbox}
+    found: dict[str, os.stat_result] = {}
+    root = layout.root
+    for folder, dirs, files in os.walk(root):
+        rel_folder = Path(folder).relative_to(root)
+        if rel_folder == Path("."):
+            dirs[:] = [d for d in dirs if d not in skip and not d.startswith(".")]
+        else:
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.endswith(".md") and not name.startswith("."):
+                path = Path(folder) / name
+                found[(rel_folder / name).as_posix()] = path.stat()
+    return found
+
+
+def _note_date(meta: dict) -> date | None:
+    for key in _DATE_KEYS:
+        value = meta.get(key)
+        if isinstance(value, date):
+            return value
+        if value:
+            try:
+                return date.fromisoformat(str(value)[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def refresh_notes(store: Store, layout: VaultLayout) -> NoteRefresh:
+    """Bring the notes index in line with the vault's files."""
+    db = connection(store)
+    files = _note_files(layout) if layout.root.is_dir() else {}
+    known = {row[0]: (row[1], row[2], row[3]) for row in
+             db.execute("SELECT path, id, mtime_ns, size FROM note_index")}
+    result = NoteRefresh()
+    with store.transaction():
+        for rel, (note_id, _, _) in known.items():
+            if rel not in files:
+                db.execute("DELETE FROM note_index WHERE id = ?", (note_id,))
+                db.execute("DELETE FROM fts_notes WHERE rowid = ?", (note_id,))
+                result.removed += 1
+        for rel, stat in files.items():
+            old = known.get(rel)
+            if old and old[1] == stat.st_mtime_ns and old[2] == stat.st_size:
+                result.unchanged += 1
+                continue
+            _index_note(db, layout.root / rel, rel, stat, old[0] if old else None)
+            result.indexed += 1
+    return result
+
+
+def _index_note(db, path: Path, rel: str, stat: os.stat_result, note_id: int | None) -> None:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        log.warning("%s: cannot be read for search (%s)", path, exc)
+        return
+    meta = parse_note(text).meta
+    body = _FRONT.sub("", text, count=1)
+    name = str(meta.get("name") or meta.get("title") or Path(rel).stem)
+    links = sorted({m.strip() for m in _LINK.findall(text)})
+    when = _note_date(meta)
+    row = (stat.st_mtime_ns, stat.st_size, str(meta.get("type") or "") or None, name,
+           when.isoformat() if when else None, json.dumps(links))
+    if note_id is None:
+        cur = db.execute("INSERT INTO note_index (mtime_ns, size, type, name, date, links, path)"
+                         " VALUES (?,?,?,?,?,?,?)", (*row, rel))
+        note_id = int(cur.lastrowid)
+    else:
+        db.execute("UPDATE note_index SET mtime_ns = ?, size = ?, type = ?, name = ?, date = ?,"
+                   " links = ? WHERE id = ?", (*row, note_id))
+        db.execute("DELETE FROM fts_notes WHERE rowid = ?", (note_id,))
+    db.execute("INSERT INTO fts_notes (rowid, name, body) VALUES (?,?,?)", (note_id, name, body))
