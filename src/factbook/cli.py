@@ -343,6 +343,58 @@ def brief_command(
         err.print(f"wrote {written}", markup=False, highlight=False)
 
 
+@app.command("mcp")
+def mcp_command(vault: VaultOption = None) -> None:
+    """Serve the vault to AI assistants over MCP (stdio): search, get_note, timeline, brief,
+    ingest_text.
+
+    Example: factbook mcp --vault ~/Vault   (in an MCP client's server list)
+    """
+    try:
+        layout = _layout(vault)
+        from factbook.mcp import serve
+    except FactbookError as exc:
+        _fail(exc)
+    serve(layout)
+
+
+@app.command("watch")
+def watch_command(
+    vault: VaultOption = None,
+    debounce: Annotated[float, typer.Option(help="Seconds of quiet before a run starts.")] = 2.0,
+    max_runs: Annotated[Optional[int], typer.Option(help="Stop after this many runs.")] = None,
+    once: Annotated[bool, typer.Option("--once", help="Ingest what is in the Inbox now, then stop.")] = False,
+) -> None:
+    """Ingest files as they are dropped into the vault's Inbox (one line per run).
+
+    Example: factbook watch --vault ~/Vault
+    """
+    from factbook.watch import describe_run, watch
+
+    try:
+        layout = init_vault(resolve_vault(vault))
+        err.print(f"watching {layout.inbox} (Ctrl-C to stop)", markup=False, highlight=False)
+        watch(layout, debounce=0.0 if once else debounce, max_runs=1 if once else max_runs,
+              stop=_idle_stop(layout) if once else None,
+              on_run=lambda report: out.print(describe_run(report), markup=False, highlight=False))
+    except FactbookError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        err.print("stopped", markup=False, highlight=False)
+
+
+def _idle_stop(layout: VaultLayout):
+    """For `watch --once`: a stop event already set when the Inbox holds no file to ingest."""
+    import threading
+
+    from factbook.sources import iter_files
+
+    stop = threading.Event()
+    if not any(True for _ in iter_files([layout.inbox])):
+        stop.set()
+    return stop
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"factbook {__version__}")
@@ -363,3 +415,7 @@ def main() -> None:
 
 
 __all__ = ["app", "main", "init_vault", "STATE_DIR"]
+
+
+if __name__ == "__main__":  # `python -m factbook.cli`, e.g. as an MCP server command
+    main()
