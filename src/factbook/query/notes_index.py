@@ -73,20 +73,20 @@ def refresh_notes(store: Store, layout: VaultLayout) -> NoteRefresh:
     files = _note_files(layout) if layout.root.is_dir() else {}
     known = {row[0]: (row[1], row[2], row[3]) for row in
              db.execute("SELECT path, id, mtime_ns, size FROM note_index")}
-    result = NoteRefresh()
+    gone = [(rel, row[0]) for rel, row in known.items() if rel not in files]
+    changed = [(rel, stat) for rel, stat in files.items()
+               if rel not in known or known[rel][1:] != (stat.st_mtime_ns, stat.st_size)]
+    result = NoteRefresh(indexed=len(changed), removed=len(gone),
+                         unchanged=len(files) - len(changed))
+    if not gone and not changed:
+        return result  # the common case: no write, no lock
     with store.transaction():
-        for rel, (note_id, _, _) in known.items():
-            if rel not in files:
-                db.execute("DELETE FROM note_index WHERE id = ?", (note_id,))
-                db.execute("DELETE FROM fts_notes WHERE rowid = ?", (note_id,))
-                result.removed += 1
-        for rel, stat in files.items():
+        for _, note_id in gone:
+            db.execute("DELETE FROM note_index WHERE id = ?", (note_id,))
+            db.execute("DELETE FROM fts_notes WHERE rowid = ?", (note_id,))
+        for rel, stat in changed:
             old = known.get(rel)
-            if old and old[1] == stat.st_mtime_ns and old[2] == stat.st_size:
-                result.unchanged += 1
-                continue
             _index_note(db, layout.root / rel, rel, stat, old[0] if old else None)
-            result.indexed += 1
     return result
 
 

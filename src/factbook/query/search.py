@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from factbook.errors import InputError
+from factbook.errors import FactbookError, InputError
 from factbook.query.common import SourceRef, connection, to_plain
 from factbook.query.entities import find_entity
-from factbook.query.fts import Filters, RawHit, match_expression, ranked
+from factbook.query.fts import Filters, RawHit, match_expression, ranked, snippet
 from factbook.query.notes_index import refresh_notes
 from factbook.store.base import Store
 from factbook.vault.layout import VaultLayout
@@ -95,11 +95,18 @@ def search(store: Store, query: str, *, layout: VaultLayout | None = None,
     if embedder is not None:
         from factbook.query.embeddings import semantic_ranked
 
-        near = semantic_ranked(store, embedder, query, filters, depth, types)
-        _snippets_for_semantic(db, near)
-        hits = fuse(hits, near)
-        mode = HYBRID
+        try:
+            near = semantic_ranked(store, embedder, query, filters, depth, types)
+        except FactbookError as exc:
+            # The words still answer: say plainly that meaning did not.
+            log.warning("semantic search failed: %s", exc)
+            notice = f"semantic search failed ({exc}); results are full-text only"
+        else:
+            hits = fuse(hits, near)
+            mode = HYBRID
     described = describe(store, hits, limit)
+    for hit in described:
+        hit.snippet = snippet(db, expr, hit.type, hit.id) or _opening(db, hit.type, hit.id)
     return SearchResult(query=query, mode=mode, hits=described, notice=notice)
 
 
@@ -128,18 +135,17 @@ def fuse(*rankings: list[RawHit]) -> list[RawHit]:
     return sorted(fused, key=lambda h: (-h.score, h.type, h.id))
 
 
-def _snippets_for_semantic(db, hits: list[RawHit]) -> None:
-    """A plain opening for hits that no word matched (no FTS snippet to cut)."""
-    for hit in hits:
-        if hit.type == "fact":
-            row = db.execute("SELECT text FROM facts WHERE id = ?", (hit.id,)).fetchone()
-        elif hit.type == "source":
-            row = db.execute("SELECT substr(coalesce(nullif(summary, ''), text), 1, 200)"
-                             " FROM documents WHERE id = ?", (hit.id,)).fetchone()
-        else:
-            row = db.execute("SELECT substr(body, 1, 200) FROM fts_notes WHERE rowid = ?",
-                             (hit.id,)).fetchone()
-        hit.snippet = " ".join((row[0] if row else "").split())[:200]
+def _opening(db, type_: str, row_id: int) -> str:
+    """A plain opening for a hit that no word of the query matched (a semantic hit)."""
+    if type_ == "fact":
+        row = db.execute("SELECT text FROM facts WHERE id = ?", (row_id,)).fetchone()
+    elif type_ == "source":
+        row = db.execute("SELECT substr(coalesce(nullif(summary, ''), text), 1, 200)"
+                         " FROM documents WHERE id = ?", (row_id,)).fetchone()
+    else:
+        row = db.execute("SELECT substr(body, 1, 200) FROM fts_notes WHERE rowid = ?",
+                         (row_id,)).fetchone()
+    return " ".join((row[0] if row else "").split())[:200]
 
 
 def describe(store: Store, hits: list[RawHit], limit: int) -> list[SearchHit]:

@@ -1,0 +1,138 @@
+"""Search latency over a store built from the whole Reuters-21578 collection.
+
+    .venv/bin/python bench/search_bench.py [--work DIR] [--rounds 5]
+
+The first run writes every story with a headline and a body as a text file
+("HEADLINE\\nYYYY-MM-DD\\n\\nbody") and ingests them with the pipeline (offline
+extractor) into a vault under --work; later runs reuse that vault. It then
+times `factbook.query.search.search` (the API behind `factbook search`) over a
+fixed set of queries, plain and filtered, and prints p50/p95/max per group.
+Target: p95 under 50 ms for full-text search.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from reuters import write_stories  # noqa: E402
+
+from factbook.config import load_config  # noqa: E402
+from factbook.extract import make_extractor  # noqa: E402
+from factbook.pipeline import ingest  # noqa: E402
+from factbook.query.common import connection  # noqa: E402
+from factbook.query.notes_index import refresh_notes  # noqa: E402
+from factbook.query.search import search  # noqa: E402
+from factbook.store import open_store  # noqa: E402
+from factbook.vault.layout import VaultLayout  # noqa: E402
+
+DATA = HERE.parent.parent / "shared" / "data" / "reuters21578"
+# Plain words a reader of 1987 business news would type; phrases, prefixes and questions too.
+QUERIES = [
+    "oil prices", "crude output", "interest rates", "merger agreement", "acquisition",
+    "trade deficit", "wheat exports", "bank loan", "quarterly dividend", "coffee quota",
+    "earnings per share", "takeover bid", "federal reserve", "dollar yen", "gold mine",
+    "sugar production", "tender offer", "debt rescheduling", "strike", "net loss",
+    '"joint venture"', "acqui*", "who bought the company", "shares outstanding",
+    "computer maker", "steel imports", "natural gas pipeline", "stock split", "tax reform",
+    "central bank intervention",
+]
+
+
+def build(work: Path, data: Path) -> VaultLayout:
+    """The benchmark vault: built once, reused while its store holds documents."""
+    root = work / "vault"
+    layout = VaultLayout(root, load_config(root))
+    db = layout.state_dir / "factbook.db"
+    if db.exists():
+        store = open_store(layout.state_dir)
+        count = store.counts()["documents"]
+        store.close()
+        if count:
+            print(f"reusing {root} ({count} documents)")
+            return layout
+    docs = work / "docs"
+    started = time.perf_counter()
+    written = write_stories(data, docs)
+    print(f"wrote {written} stories in {time.perf_counter() - started:.1f}s")
+    store = open_store(layout.state_dir)
+    try:
+        started = time.perf_counter()
+        report = ingest([docs], layout, store, make_extractor("offline"))
+        print(f"ingested {len(report.new_sources)} sources, {report.facts_added} facts, "
+              f"{report.entities_created} entities in {time.perf_counter() - started:.0f}s")
+    finally:
+        store.close()
+    return layout
+
+
+def percentile(values: list[float], pct: float) -> float:
+    """The nearest-rank percentile of `values`."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(pct / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def timed(call) -> float:
+    start = time.perf_counter()
+    call()
+    return (time.perf_counter() - start) * 1000
+
+
+def groups(store, layout: VaultLayout) -> dict[str, list]:
+    """The query groups to time: each a list of zero-argument calls."""
+    db = connection(store)
+    busiest = [row[0] for row in db.execute(
+        "SELECT e.name FROM entities e JOIN document_entities de ON de.entity_id = e.id"
+        " GROUP BY e.id ORDER BY count(*) DESC LIMIT 10")]
+    spring = (date(1987, 3, 1), date(1987, 3, 31))
+    return {
+        "full-text, facts + sources": [
+            (lambda q=q: search(store, q, types=("fact", "source"))) for q in QUERIES],
+        "full-text, + notes (incl. index refresh)": [
+            (lambda q=q: search(store, q, layout=layout)) for q in QUERIES],
+        "by entity": [
+            (lambda q=q, e=e: search(store, q, entity=e, types=("fact", "source")))
+            for e in busiest for q in QUERIES[:3]],
+        "date range": [
+            (lambda q=q: search(store, q, since=spring[0], until=spring[1],
+                                types=("fact", "source"))) for q in QUERIES],
+    }
+
+
+def main() -> None:
+    """Build (or reuse) the store, time the searches, print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--work", type=Path, help="Folder to build the vault in (kept).")
+    parser.add_argument("--data", type=Path, default=DATA, help="The Reuters-21578 .sgm folder.")
+    parser.add_argument("--rounds", type=int, default=5, help="Times each query is run.")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="factbook-bench-"))
+    layout = build(work, args.data)
+    store = open_store(layout.state_dir)
+    try:
+        counts = store.counts()
+        print(f"store: {counts['documents']} documents, {counts['facts']} facts, "
+              f"{counts['entities']} entities")
+        refresh = timed(lambda: refresh_notes(store, layout))
+        print(f"first notes index refresh: {refresh:.0f} ms")
+        print(f"{'group':<42} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+        for name, calls in groups(store, layout).items():
+            for call in calls:
+                call()  # warm the page cache: the figures are for a store in use
+            times = [timed(call) for _ in range(args.rounds) for call in calls]
+            print(f"{name:<42} {len(times):>5} {statistics.median(times):>8.1f} "
+                  f"{percentile(times, 95):>8.1f} {max(times):>8.1f}")
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    main()
