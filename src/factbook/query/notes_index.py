@@ -36,21 +36,29 @@ class NoteRefresh:
     unchanged: int = 0
 
 
-def _note_files(layout: VaultLayout) -> dict[str, os.stat_result]:
-    """Every Markdown note outside Sources/, Inbox/ and hidden folders, by vault-relative path."""
+def _note_files(layout: VaultLayout) -> dict[str, tuple[int, int]]:
+    """(mtime_ns, size) of every Markdown note outside Sources/, Inbox/ and hidden folders,
+    by vault-relative path. os.scandir, not pathlib: a vault can hold thousands of notes."""
     skip = {layout.config.folders.sources, layout.config.folders.inbox}
-    found: dict[str, os.stat_result] = {}
-    root = layout.root
-    for folder, dirs, files in os.walk(root):
-        rel_folder = Path(folder).relative_to(root)
-        if rel_folder == Path("."):
-            dirs[:] = [d for d in dirs if d not in skip and not d.startswith(".")]
-        else:
-            dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name.endswith(".md") and not name.startswith("."):
-                path = Path(folder) / name
-                found[(rel_folder / name).as_posix()] = path.stat()
+    found: dict[str, tuple[int, int]] = {}
+    stack = [(str(layout.root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError as exc:
+            log.warning("%s: cannot be listed for search (%s)", folder, exc)
+            continue
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                if prefix or name not in skip:
+                    stack.append((entry.path, f"{prefix}{name}/"))
+            elif name.endswith(".md") and entry.is_file():
+                stat = entry.stat()
+                found[prefix + name] = (stat.st_mtime_ns, stat.st_size)
     return found
 
 
@@ -74,8 +82,8 @@ def refresh_notes(store: Store, layout: VaultLayout) -> NoteRefresh:
     known = {row[0]: (row[1], row[2], row[3]) for row in
              db.execute("SELECT path, id, mtime_ns, size FROM note_index")}
     gone = [(rel, row[0]) for rel, row in known.items() if rel not in files]
-    changed = [(rel, stat) for rel, stat in files.items()
-               if rel not in known or known[rel][1:] != (stat.st_mtime_ns, stat.st_size)]
+    changed = [(rel, stamp) for rel, stamp in files.items()
+               if rel not in known or known[rel][1:] != stamp]
     result = NoteRefresh(indexed=len(changed), removed=len(gone),
                          unchanged=len(files) - len(changed))
     if not gone and not changed:
@@ -84,13 +92,13 @@ def refresh_notes(store: Store, layout: VaultLayout) -> NoteRefresh:
         for _, note_id in gone:
             db.execute("DELETE FROM note_index WHERE id = ?", (note_id,))
             db.execute("DELETE FROM fts_notes WHERE rowid = ?", (note_id,))
-        for rel, stat in changed:
+        for rel, stamp in changed:
             old = known.get(rel)
-            _index_note(db, layout.root / rel, rel, stat, old[0] if old else None)
+            _index_note(db, layout.root / rel, rel, stamp, old[0] if old else None)
     return result
 
 
-def _index_note(db, path: Path, rel: str, stat: os.stat_result, note_id: int | None) -> None:
+def _index_note(db, path: Path, rel: str, stamp: tuple[int, int], note_id: int | None) -> None:
     try:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
@@ -101,7 +109,7 @@ def _index_note(db, path: Path, rel: str, stat: os.stat_result, note_id: int | N
     name = str(meta.get("name") or meta.get("title") or Path(rel).stem)
     links = sorted({m.strip() for m in _LINK.findall(text)})
     when = _note_date(meta)
-    row = (stat.st_mtime_ns, stat.st_size, str(meta.get("type") or "") or None, name,
+    row = (*stamp, str(meta.get("type") or "") or None, name,
            when.isoformat() if when else None, json.dumps(links))
     if note_id is None:
         cur = db.execute("INSERT INTO note_index (mtime_ns, size, type, name, date, links, path)"

@@ -64,11 +64,13 @@ class SearchResult:
 def search(store: Store, query: str, *, layout: VaultLayout | None = None,
            entity: str | None = None, kind: str | None = None, since: date | None = None,
            until: date | None = None, types: tuple[str, ...] = RESULT_TYPES, limit: int = 10,
-           embedder: Any = None, notice: str | None = None) -> SearchResult:
+           embedder: Any = None, notice: str | None = None, refresh: bool = True) -> SearchResult:
     """Rank facts, sources and (with `layout`) notes for `query`.
 
     `entity` keeps what concerns that entity, `kind` a document kind (or a note
     type), `since`/`until` a date range. With `embedder` the ranking is hybrid.
+    Notes are searched when `layout` is given; `refresh` first re-reads the notes
+    changed on disk since the last search.
     """
     unknown = [t for t in types if t not in RESULT_TYPES]
     if unknown:
@@ -78,7 +80,8 @@ def search(store: Store, query: str, *, layout: VaultLayout | None = None,
         raise InputError("query", f"{query!r} has no word to search for")
     filters = _filters(store, entity, kind, since, until)
     if layout is not None and "note" in types:
-        refresh_notes(store, layout)
+        if refresh:
+            refresh_notes(store, layout)
         filters = dataclasses.replace(filters, skip_note_sources=True)
     elif "note" in types:
         types = tuple(t for t in types if t != "note")
