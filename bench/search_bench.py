@@ -137,6 +137,7 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def timed(call) -> float:
+    """Milliseconds one call takes."""
     start = time.perf_counter()
     call()
     return (time.perf_counter() - start) * 1000

@@ -56,11 +56,13 @@ class _Pending:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, path: Path) -> None:
+        """Note an event on `path` (it restarts the quiet period)."""
         with self.lock:
             self.paths.add(path)
             self.last_event = time.monotonic()
 
     def take_if_quiet(self, debounce: float) -> list[Path]:
+        """The pending paths once nothing has happened for `debounce` seconds, else []."""
         with self.lock:
             if not self.paths or time.monotonic() - self.last_event < debounce:
                 return []
@@ -88,6 +90,7 @@ def watch(layout: VaultLayout, *, on_run: Callable[[RunReport], None] | None = N
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
+            """Queue a created, changed or moved-in file of the Inbox."""
             if event.is_directory or event.event_type not in ("created", "modified", "moved", "closed"):
                 return
             target = Path(getattr(event, "dest_path", "") or event.src_path)

@@ -41,7 +41,8 @@ class Embedder(Protocol):
 
     name: str
 
-    def embed(self, texts: list[str]) -> list[list[float]]: ...
+    def embed(self, texts: list[str]) -> list[list[float]]:
+        """One vector per text, in order."""
 
 
 @dataclass
