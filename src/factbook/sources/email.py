@@ -92,6 +92,8 @@ def message_document(doc_path: str, raw: bytes, file_path: str) -> Document:
     if body is None:
         raise InputError(doc_path, "is an e-mail with no text body (no text/plain or "
                                    "text/html part)")
+    if not body.strip():
+        raise InputError(doc_path, "is an e-mail with an empty body")
     senders = _people(message, "from")
     text = new_text(clean_text(body), senders[0] if senders else None)
     if not any(c.isalnum() for c in text):

@@ -71,8 +71,11 @@ def read_srt(path: Path, data: bytes) -> list[Document]:
     text = decode_text(path, data)
     try:
         subs = pysrt.from_string(text, error_handling=pysrt.ERROR_RAISE)
-    except Exception as exc:  # pysrt raises InvalidItem and friends
-        raise InputError(str(path), f"is a malformed SRT file ({_first_line(exc)})") from exc
+    except pysrt.Error as exc:
+        # InvalidItem carries (block number, block text); say which block, not its text.
+        where = f"subtitle block {exc.args[0]} cannot be parsed" \
+            if exc.args and isinstance(exc.args[0], int) else _first_line(exc)
+        raise InputError(str(path), f"is a malformed SRT file ({where})") from exc
     turns = [_cue_turn(None, item.text) for item in subs]
     return [transcript_document(path, data, turns, what="subtitles")]
 
