@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from factbook.models import Task
-from factbook.vault.tasks import format_task, parse_task_line, tag_slug
+from factbook.vault.tasks import format_task, parse_task_line
 
 
 def test_open_task_line():
@@ -43,11 +43,6 @@ def test_not_a_task():
     assert parse_task_line("- [ ] ") is None
 
 
-def test_tag_slug():
-    assert tag_slug("Harborline Foods, Inc.") == "harborline-foods-inc"
-    assert tag_slug("Café Lumen") == "café-lumen"
-
-
 _words = st.text(alphabet=st.sampled_from("abcdefghij klmn"), min_size=1, max_size=30) \
     .map(lambda s: " ".join(s.split())).filter(bool)
 
@@ -62,3 +57,18 @@ def test_format_then_parse_is_identity(text, owner, due, priority, done):
     back = parse_task_line(format_task(task, ["account/x"]))
     assert (back.text, back.owner, back.due, back.priority, back.done, back.done_on) == \
         (task.text, task.owner, task.due, task.priority, task.done, task.done_on)
+
+
+def test_stored_record_gets_its_block_id_and_reads_back():
+    from factbook.store.base import TaskRecord
+    from factbook.vault.tasks import task_block_id
+
+    record = TaskRecord(id=1, document_id=2, text="Send the runbook", owner="Priya Raman",
+                        due=date(2025, 3, 12), priority="high", done=False, done_on=None,
+                        entities=[], block_id="t-1a2b3c")
+    line = format_task(record, ["task", "account/harborline-foods"])
+    assert line == ("- [ ] Send the runbook @Priya Raman 📅 2025-03-12 ⏫ #task "
+                    "#account/harborline-foods ^t-1a2b3c")
+    back = parse_task_line(line.replace("[ ]", "[x]"))
+    assert (back.text, back.owner, back.done) == ("Send the runbook", "Priya Raman", True)
+    assert task_block_id(line) == "t-1a2b3c"

@@ -63,6 +63,8 @@ def document_from_text(path: Path, data: bytes, text: str) -> Document:
 def _markdown(path: Path, data: bytes, meta: dict[str, Any], body: str,
               kind: DocumentKind) -> Document:
     title = str(meta.get("title") or meta.get("name") or "") or title_from_text(body, path)
+    if kind is DocumentKind.NOTE:
+        title = f"{title} (existing {str(meta.get('type', '')).strip().lower()} note)"
     when = find_document_date(str(meta.get("date") or meta.get("created") or "")) \
         or find_document_date(body)
     authors = meta.get("author") or meta.get("authors") or ()

@@ -2,8 +2,11 @@
 
 The line factbook writes (the Tasks plugin reads its fields from the emoji):
 
-    - [ ] Send the runbook @Priya Raman 📅 2025-03-12 ⏫ #task #account/harborline-foods
+    - [ ] Send the runbook @Priya Raman 📅 2025-03-12 ⏫ #task #account/harborline-foods ^t-1a2b3c
     - [x] Book the rehearsal @Tomas Berg ✅ 2025-03-03 #task
+
+A stored task (the store's `TaskRecord`) ends with its block id, so that a
+line the user ticks or edits in Obsidian is recognised when read back.
 
 Reading accepts what people write by hand as well: `*`/`+` bullets, `[X]`,
 `[-]` (cancelled, read as done), the other Tasks fields (kept in the text),
@@ -14,8 +17,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from factbook.models import Task
+
+if TYPE_CHECKING:
+    from factbook.store.base import TaskRecord
 
 PRIORITY_EMOJI = {"highest": "🔺", "high": "⏫", "medium": "🔼", "low": "🔽", "lowest": "⏬"}
 _EMOJI_PRIORITY = {emoji: name for name, emoji in PRIORITY_EMOJI.items()}
@@ -27,11 +34,12 @@ _DONE = re.compile(r"✅\s*(\d{4}-\d{2}-\d{2})")
 _PRIORITY = re.compile("|".join(map(re.escape, _EMOJI_PRIORITY)))
 _OWNER = re.compile(r"(?<![\w@])@(?P<name>\[\[[^\]]+\]\]|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}|\w[\w.-]*)")
 _OWN_TAGS = re.compile(r"(?<!\S)#(?:task|(?:account|person|project|organization)/[\w/-]+)(?!\S)")
-_SLUG = re.compile(r"[^\w]+")
+_BLOCK_ID = re.compile(r"\s+\^([\w-]+)\s*$")
 
 
-def format_task(task: Task, tags: list[str]) -> str:
-    """`task` as one Obsidian Tasks line: text, @owner, due, priority, done date, then tags.
+def format_task(task: Task | TaskRecord, tags: list[str]) -> str:
+    """`task` as one Obsidian Tasks line: text, @owner, due, priority, done date, tags,
+    and the block id when `task` is a stored record.
 
     `tags` are written after `#task`, with a `#` added when missing
     (e.g. ["account/harborline-foods"]).
@@ -47,6 +55,9 @@ def format_task(task: Task, tags: list[str]) -> str:
         parts.append(f"{DONE} {task.done_on.isoformat()}")
     written = ["#task"] + [t if t.startswith("#") else f"#{t}" for t in tags]
     parts.extend(dict.fromkeys(t for t in written if t != "#"))
+    block_id = getattr(task, "block_id", None)
+    if block_id:
+        parts.append(f"^{block_id}")
     return " ".join(p for p in parts if p)
 
 
@@ -55,7 +66,7 @@ def parse_task_line(line: str) -> Task | None:
     match = _LINE.match(line)
     if not match:
         return None
-    body = match.group("body")
+    body = _BLOCK_ID.sub("", match.group("body"))
     due = _iso(_DUE.search(body))
     done_on = _iso(_DONE.search(body))
     priority_match = _PRIORITY.search(body)
@@ -72,9 +83,10 @@ def parse_task_line(line: str) -> Task | None:
     )
 
 
-def tag_slug(name: str) -> str:
-    """An entity name as an Obsidian tag segment: "Harborline Foods, Inc." → "harborline-foods-inc"."""
-    return _SLUG.sub("-", name.lower()).strip("-_") or "unnamed"
+def task_block_id(line: str) -> str | None:
+    """The block id (`^t-…`) at the end of a checklist line, or None."""
+    match = _BLOCK_ID.search(line)
+    return match.group(1) if match and _LINE.match(line) else None
 
 
 def _owner(body: str) -> tuple[str | None, str]:
