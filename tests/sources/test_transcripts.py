@@ -19,7 +19,7 @@ def test_vtt_turns_speakers_and_date(fixtures):
     assert doc.participants == ("Priya Raman", "Tomas Berg")
     assert doc.date == date(2025, 3, 4)
     assert doc.title == "Harborline weekly sync"
-    assert "Priya Raman: Good morning everyone, let's start with the cold-chain pilot. " \
+    assert "Priya Raman: Good morning everyone, let's start with the Harborline Foods Inc. cold-chain pilot. " \
            "Tidewater Freight has 42" in doc.text  # consecutive cues merged into one turn
     assert "Speaker 1: I'll book the rehearsal room" in doc.text  # what a label said is kept
     assert "-->" not in doc.text and "<v" not in doc.text

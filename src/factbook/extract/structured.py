@@ -20,7 +20,7 @@ from factbook.extract.commitments import (
     utterances,
 )
 from factbook.extract.due_dates import find_due
-from factbook.models import Decision, Document, DocumentKind, Task
+from factbook.models import Decision, Document, DocumentKind, EntityKind, Extraction, Mention, Task
 from factbook.sources.meeting_notes import section_kind
 from factbook.sources.speakers import is_speaker_label
 from factbook.vault.tasks import parse_task_line
@@ -63,6 +63,37 @@ def structured_items(document: Document) -> StructuredItems:
     items.decisions = _unique_decisions(items.decisions)
     items.key_facts = list(dict.fromkeys(items.key_facts))
     return items
+
+
+def merge_structured(document: Document, extraction: Extraction) -> Extraction:
+    """`extraction` with the document's structured tasks and decisions added (those it
+    does not already have), each about the entities it names, else the document's main
+    organization, so that it reaches that entity's note."""
+    items = structured_items(document)
+    have_tasks = {_key(t.text) for t in extraction.tasks}
+    for task in items.tasks:
+        if _key(task.text) not in have_tasks:
+            task.subjects = task.subjects or _subjects(task.text, extraction.mentions)
+            extraction.tasks.append(task)
+    have_decisions = {_key(d.text) for d in extraction.decisions}
+    for decision in items.decisions:
+        if _key(decision.text) not in have_decisions:
+            decision.subjects = decision.subjects or _subjects(decision.text, extraction.mentions)
+            extraction.decisions.append(decision)
+    return extraction
+
+
+def _subjects(text: str, mentions: list[Mention]) -> list[str]:
+    named = [m.name for m in mentions
+             if any(re.search(rf"\b{re.escape(n)}\b", text) for n in (m.name, *m.aliases) if n)]
+    if named:
+        return named
+    organizations = [m for m in mentions if m.kind is EntityKind.ORGANIZATION]
+    return [max(organizations, key=lambda m: m.count).name] if organizations else []
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
 
 
 def action_item_task(text: str, document: Document) -> Task | None:
@@ -156,7 +187,7 @@ def _sentence(text: str) -> str:
 def _unique_tasks(tasks: list[Task]) -> list[Task]:
     seen: dict[str, Task] = {}
     for task in tasks:
-        key = re.sub(r"\W+", " ", task.text.lower()).strip()
+        key = _key(task.text)
         if key not in seen:
             seen[key] = task
     return list(seen.values())
@@ -165,5 +196,5 @@ def _unique_tasks(tasks: list[Task]) -> list[Task]:
 def _unique_decisions(decisions: list[Decision]) -> list[Decision]:
     seen: dict[str, Decision] = {}
     for decision in decisions:
-        seen.setdefault(re.sub(r"\W+", " ", decision.text.lower()).strip(), decision)
+        seen.setdefault(_key(decision.text), decision)
     return list(seen.values())
