@@ -89,7 +89,7 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
     created: set[int] = set()
     touched: set[int] = set()
     new_docs: list[int] = []
-    near = _near_duplicate_index(store)
+    near = _NearDuplicates(store)
     status = "failed"
     try:
         with store.transaction():
@@ -137,17 +137,34 @@ def _note_path_allocator(layout: VaultLayout, store: Store):
     return allocate
 
 
-def _near_duplicate_index(store: Store) -> NearDuplicateIndex:
-    """The sources already stored, searchable by near-identical text."""
-    index = NearDuplicateIndex()
-    for stored in store.documents():
-        if stored.kind != DocumentKind.NOTE:
-            index.add(stored.path, stored.text)
-    return index
+class _NearDuplicates:
+    """The sources already stored (and those of this run), searchable by near-identical
+    text. Built on first use: a run whose files are all exact duplicates never signs
+    the stored texts."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.index: NearDuplicateIndex | None = None
+
+    def _loaded(self) -> NearDuplicateIndex:
+        if self.index is None:
+            self.index = NearDuplicateIndex()
+            for stored in self.store.documents():
+                if stored.kind != DocumentKind.NOTE:
+                    self.index.add(stored.path, stored.text)
+        return self.index
+
+    def find(self, text: str) -> str | None:
+        """The path of a source this text nearly duplicates, or None."""
+        return self._loaded().find(text)
+
+    def add(self, path: str, text: str) -> None:
+        """Remember a new source."""
+        self._loaded().add(path, text)
 
 
 def _read_batch(files: list[Path], store: Store, report: RunReport,
-                max_file_bytes: int | None, near: NearDuplicateIndex) -> list[Document]:
+                max_file_bytes: int | None, near: _NearDuplicates) -> list[Document]:
     docs: list[Document] = []
     seen: dict[str, str] = {}
     for path in files:
