@@ -97,7 +97,7 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
                 batch = files[start:start + BATCH]
                 docs = _read_batch(batch, store, report, max_file_bytes, near)
                 _keep_originals(docs, layout, dry_run)
-                for doc, extraction in _extract_batch(docs, extractor, store, report):
+                for doc, extraction in _extract_batch(docs, extractor, index, report):
                     result = _merge_one(merger, doc, extraction)
                     new_docs.append(result.document_id)
                     created |= result.entities_created
@@ -198,10 +198,9 @@ def _keep_originals(docs: list[Document], layout: VaultLayout, dry_run: bool) ->
             doc.meta["original"] = keep_original(layout.root, source, dry_run)
 
 
-def _extract_batch(docs: list[Document], extractor: Extractor, store: Store,
+def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityIndex,
                    report: RunReport) -> list[tuple[Document, Extraction]]:
-    context = Context(known=[KnownEntity(e.id, e.name, e.kind, tuple(e.aliases))
-                             for e in store.entities()])
+    context = Context(known=index.known())
 
     def run(doc: Document) -> tuple[Document, Extraction | None, str | None]:
         if doc.note_type:

@@ -91,8 +91,9 @@ def _decode_cp1252(path: Path, data: bytes, bad_at: int) -> str:
 
 def clean_text(text: str) -> str:
     """Repair encoding damage (ftfy), normalize Unicode and line endings, drop control characters."""
-    # Curly quotes are the author's, not damage: keep them ("It’s" stays "It’s").
-    text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
+    if not text.isascii():  # mojibake needs non-ASCII characters; skip ftfy's cost otherwise
+        # Curly quotes are the author's, not damage: keep them ("It’s" stays "It’s").
+        text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     return unicodedata.normalize("NFC", text).strip()
