@@ -40,10 +40,10 @@ def test_two_stories_from_the_same_wire_are_not(fixtures):
 
 
 def test_templated_report_with_other_figures_is_not_a_duplicate():
-    template = ("The central bank said it forecast a shortage of around {} mln in the money market "
-                "today. Among the main factors affecting liquidity, bills maturing in official hands "
-                "and the treasury bill take-up will drain around {} mln, while below target bankers "
-                "balances will take out a further {} mln.")
+    template = ("Harbor Clearing House reported a cash surplus of about {} units in the overnight "
+                "pool this morning. Settlement flows from the morning auction will add roughly {} "
+                "units, and early repayments by member firms are expected to remove another {} "
+                "units before the afternoon window closes.")
     index = NearDuplicateIndex()
     index.add("monday", template.format(800, 450, 350))
     assert similarity(signature(template.format(800, 450, 350)),

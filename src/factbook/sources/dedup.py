@@ -9,8 +9,8 @@ signatures (`Signature.to_bytes` / `Signature.from_bytes`).
 
 Two texts are one source when their estimated Jaccard similarity is at least
 `THRESHOLD` and their figures do not disagree (each states a figure the other
-lacks: "shortage of 800 mln" vs "shortage of 350 mln" is a templated report
-of another day, not a copy). Measured with bench/dedup_threshold.py on the
+lacks: a daily market report that repeats yesterday's wording with new
+amounts is another report, not a copy). Measured with bench/dedup_threshold.py on the
 Reuters-21578 stories and with tests/sources/test_dedup.py:
 - copies of one e-mail (other headers, re-wrapped, gateway footer): 1.0;
 - one wire story under another header and sign-off: 0.73;
@@ -18,8 +18,8 @@ Reuters-21578 stories and with tests/sources/test_dedup.py:
 - Reuters, first 3 files (2,336 distinct bodies): at 0.6, 74 stories have a
   partner without the figures rule, 68 with it (34 pairs); the lowest merged
   pairs (0.62-0.74) are all re-sent or extended versions of one story, while
-  templated reports of different days ("arrange 1.5 billion dlrs" vs "two
-  billion dlrs", 0.74-0.80) are kept apart by the figures rule.
+  templated reports of different days that differ only in their amounts
+  (0.74-0.80) are kept apart by the figures rule.
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Figures worth comparing: three or more characters with digits, not a bare year.
 _FIGURE = re.compile(r"(?<![\w.])\d[\d,.]*\d(?:\.\d+)?%?|\d+%")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
-# Amounts in words ("two billion dlrs") are figures too.
+# Amounts in words ("two billion") are figures too.
 _WORD_AMOUNT = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                           r"[a-z]+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
                           r"a|half a|\d[\d.,]*)\s+(?:hundred|thousand|million|mln|billion|bln|"
