@@ -18,7 +18,7 @@ from factbook.extract.structured import merge_structured
 from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
 from factbook.resolve.entities import EntityIndex
 from factbook.sources import iter_files, read_path
-from factbook.sources.dedup import NearDuplicateIndex
+from factbook.sources.dedup import NearDuplicateIndex, signature
 from factbook.store.base import Store
 from factbook.store.merge import Merger, MergeResult
 from factbook.vault.adopt import adopt_note
@@ -99,6 +99,8 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
                 _keep_originals(docs, layout, dry_run)
                 for doc, extraction in _extract_batch(docs, extractor, index, report):
                     result = _merge_one(merger, doc, extraction)
+                    if doc.sha256 in near.signatures:
+                        store.set_document_signature(result.document_id, near.signatures.pop(doc.sha256))
                     new_docs.append(result.document_id)
                     created |= result.entities_created
                     touched |= result.entities_touched
@@ -146,21 +148,23 @@ class _NearDuplicates:
         self.store = store
         self.index: NearDuplicateIndex | None = None
 
+        self.signatures: dict[str, bytes] = {}
+
     def _loaded(self) -> NearDuplicateIndex:
         if self.index is None:
             self.index = NearDuplicateIndex()
-            for stored in self.store.documents():
-                if stored.kind != DocumentKind.NOTE:
-                    self.index.add(stored.path, stored.text)
+            for path, sig in self.store.document_signatures():
+                self.index.add_signature(path, sig)
         return self.index
 
-    def find(self, text: str) -> str | None:
-        """The path of a source this text nearly duplicates, or None."""
-        return self._loaded().find(text)
-
-    def add(self, path: str, text: str) -> None:
-        """Remember a new source."""
-        self._loaded().add(path, text)
+    def check(self, doc: Document) -> str | None:
+        """The path of a source `doc` nearly duplicates; else remember `doc` and return None."""
+        sig = signature(doc.text)
+        similar = self._loaded().find_signature(sig)
+        if similar is None:
+            self._loaded().add_signature(doc.path, sig)
+            self.signatures[doc.sha256] = sig.to_bytes()
+        return similar
 
 
 def _read_batch(files: list[Path], store: Store, report: RunReport,
@@ -178,13 +182,11 @@ def _read_batch(files: list[Path], store: Store, report: RunReport,
             if stored is not None or doc.sha256 in seen:
                 report.duplicates.append(Duplicate(doc.path, stored.path if stored else seen[doc.sha256]))
                 continue
-            similar = None if doc.note_type else near.find(doc.text)
+            similar = None if doc.note_type else near.check(doc)
             if similar is not None:
                 report.duplicates.append(Duplicate(doc.path, similar))
                 continue
             seen[doc.sha256] = doc.path
-            if not doc.note_type:
-                near.add(doc.path, doc.text)
             docs.append(doc)
     # Existing notes first: a person's own note defines its entity before articles name it.
     return sorted(docs, key=lambda d: d.kind is not DocumentKind.NOTE)
