@@ -3,25 +3,17 @@ from __future__ import annotations
 
 import json
 import socket
-import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from llm_server import FakeLLMServer, Reply, fenced_document  # noqa: E402
-
-from factbook.errors import ConfigError, LLMError  # noqa: E402
-from factbook.extract.llm import (  # noqa: E402
-    LLMExtractor, LLMSettings, cache_key, prompt_overhead_tokens,
-)
-from factbook.extract.llm_prompt import SYSTEM_PROMPT  # noqa: E402
-from factbook.extract.llm_schema import response_format  # noqa: E402
-from factbook.models import (  # noqa: E402
-    Context, Document, DocumentKind, EntityKind, KnownEntity,
-)
+from factbook.errors import ConfigError, LLMError
+from factbook.extract.llm import LLMExtractor, LLMSettings, cache_key, prompt_overhead_tokens
+from factbook.extract.llm_prompt import SYSTEM_PROMPT
+from factbook.extract.llm_schema import response_format
+from factbook.models import Context, Document, DocumentKind, EntityKind, KnownEntity
+from tests.llm_server import FakeLLMServer, Reply, fenced_document
 
 ARTICLE = (
     "Harbor Lane Capital Inc said it agreed to acquire Tessaract Labs Corp for $240 million "

@@ -210,7 +210,11 @@ class LLMExtractor:
         self._client = client or make_client(settings)
         self._slots = threading.BoundedSemaphore(settings.concurrency)
         self._lock = threading.Lock()
+        # The store may share one database connection between threads: its cache
+        # is only touched under this lock.
+        self._cache_lock = threading.Lock()
         self._usage = LLMUsage()
+        self._fatal: LLMError | None = None
 
     def extract(self, document: Document, context: Context) -> Extraction:
         """Extract from `document`, one call per chunk (none when cached).
@@ -218,6 +222,9 @@ class LLMExtractor:
         Raises LLMError naming the document when the endpoint fails or the
         answer stays invalid after one repair; nothing partial is returned.
         """
+        if self._fatal is not None:
+            # The server is unreachable or refuses us: no point waiting on it again.
+            raise LLMError(str(self._fatal), self._fatal.hint, fatal=True)
         chunks = split_chunks(document.text, self.settings.max_chunk_tokens,
                               self.settings.overlap_tokens)
         answers: list[ExtractionAnswer] = []
@@ -227,9 +234,11 @@ class LLMExtractor:
                 known = known_in_text(context.known, chunk.text)
                 listed.update((k.id, k) for k in known)
                 answers.append(self._answer(document, self._request(document, chunk, known)))
-        except LLMError:
+        except LLMError as exc:
             with self._lock:
                 self._usage.failures += 1
+                if exc.fatal:
+                    self._fatal = exc
             raise
         return to_extraction(merge_answers(answers), document.text, list(listed.values()))
 
@@ -253,7 +262,10 @@ class LLMExtractor:
     def _answer(self, document: Document, request: dict[str, Any]) -> ExtractionAnswer:
         """A validated answer for one request: from the cache, the model, or the repair."""
         key = cache_key(self.settings.model, request)
-        cached = self._cache.get_llm_response(key) if self._cache else None
+        cached = None
+        if self._cache is not None:
+            with self._cache_lock:
+                cached = self._cache.get_llm_response(key)
         if cached is not None:
             try:
                 answer = parse_answer(cached)
@@ -279,8 +291,9 @@ class LLMExtractor:
                                f"extraction schema, even after a repair ({_first_error(again)})",
                                hint="try a stronger model, or one whose server supports "
                                     "structured output (response_format json_schema)") from None
-        if self._cache:
-            self._cache.put_llm_response(key, self.settings.model, content, *spent)
+        if self._cache is not None:
+            with self._cache_lock:
+                self._cache.put_llm_response(key, self.settings.model, content, *spent)
         return answer
 
     def _call(self, document: Document, request: dict[str, Any]) -> tuple[str, tuple[int, int]]:
