@@ -380,6 +380,15 @@ def test_settings_from_environment_override_the_file():
     assert settings.model == "llama3.1" and settings.concurrency == 2
     assert settings.timeout_s == 30.0 and settings.input_price_per_1m == 0.15
     assert settings.api_key is None  # a local server needs no key
+    assert settings.temperature == 0.0
+
+
+def test_temperature_can_be_left_to_the_model(server):
+    settings = LLMSettings.from_env({"FACTBOOK_LLM_TEMPERATURE": "default"},
+                                    {"model": "m", "base_url": server.base_url})
+    assert settings.temperature is None
+    LLMExtractor(settings).extract(doc(), Context())
+    assert "temperature" not in server.requests[0].json
 
 
 def test_settings_for_openai_need_a_key():

@@ -126,6 +126,7 @@ _ENV_VARS = {
     "FACTBOOK_LLM_API_VERSION": "api_version",
     "FACTBOOK_LLM_CONCURRENCY": "concurrency",
     "FACTBOOK_LLM_TIMEOUT": "timeout_s",
+    "FACTBOOK_LLM_TEMPERATURE": "temperature",
 }
 
 
@@ -143,6 +144,8 @@ def _file_values(table: Mapping[str, Any]) -> dict[str, Any]:
 def _convert(name: str, value: Any, origin: str) -> Any:
     """`value` as the type of setting `name`; raises ConfigError naming `origin`."""
     kind = {f.name: f.type for f in fields(LLMSettings)}[name]
+    if name == "temperature" and str(value).strip().lower() in ("", "none", "default"):
+        return None  # reasoning models (o-series, gpt-5) accept only their default
     try:
         if "int" in str(kind) and not isinstance(value, bool):
             return int(value)
