@@ -101,6 +101,7 @@ def measured_overhead(server: FakeLLMServer, settings: LLMSettings) -> int:
 
 
 def main() -> None:
+    """Run both sets through the fake server and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-chunk-tokens", type=int, default=6000)
     args = parser.parse_args()

@@ -219,6 +219,16 @@ def test_timeout_is_retried_then_reported(server):
     assert "did not answer within 0.5 s" in str(failure.value)
 
 
+def test_a_body_that_is_not_a_chat_completion_is_a_clear_failure(server):
+    server.script(Reply(body=b"<html>proxy error</html>"))
+    with pytest.raises(LLMError, match="not a chat completion"):
+        extractor(server).extract(doc(), Context())
+    # A JSON body without choices is an empty answer: repaired once, then it fails.
+    server.script(*[Reply(body=b'{"unexpected": true}')] * 2)
+    with pytest.raises(LLMError, match="even after a repair"):
+        extractor(server).extract(doc(), Context())
+
+
 def test_unreachable_server_is_one_fatal_line():
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))

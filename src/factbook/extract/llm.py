@@ -304,14 +304,23 @@ class LLMExtractor:
         with self._slots:
             try:
                 response = self._client.chat.completions.create(**request)
+                usage = response.usage
+                choice = response.choices[0].message if response.choices else None
+                content = (choice.content or "") if choice else ""
             except openai.APIError as exc:
                 with self._lock:
                     self._usage.calls += 1
                 raise _api_error(exc, self.settings, document.path) from None
-        usage = response.usage
+            except (ValueError, TypeError, AttributeError) as exc:
+                # A body that is not a chat completion at all (a proxy's HTML page, ...).
+                with self._lock:
+                    self._usage.calls += 1
+                host = urlsplit(self.settings.endpoint).netloc or self.settings.endpoint
+                raise LLMError(f"{document.path}: the LLM server at {host} sent something "
+                               f"that is not a chat completion ({type(exc).__name__})",
+                               hint="check FACTBOOK_LLM_BASE_URL: it must end in the API's "
+                                    "root, usually /v1") from None
         prompt = usage.prompt_tokens if usage else _estimate_request(request)
-        choice = response.choices[0].message if response.choices else None
-        content = (choice.content or "") if choice else ""
         completion = usage.completion_tokens if usage else estimate_tokens(content)
         with self._lock:
             self._usage.calls += 1
