@@ -34,7 +34,7 @@ def answer(**overrides: object) -> str:
             "text": "Harbor Lane Capital agreed to acquire Tessaract Labs for $240 million in cash.",
             "subjects": ["Harbor Lane Capital Inc", "Tessaract Labs"],
             "quote": "agreed to acquire Tessaract Labs Corp for $240 million in cash",
-            "date": None, "figures": ["usd:240000000"], "event": "acquisition", "stance": None,
+            "date": None, "figures": ["usd:240000000"], "event": "deal", "stance": None,
             "deal": {"acquirer": "Harbor Lane", "target": "Tessaract Labs Corp", "seller": None,
                      "amount": "$240 million", "status": "agreed"},
         }],
@@ -91,7 +91,7 @@ def test_structured_output_request_and_validated_extraction(server):
     # "Tessaract Labs" and "Harbor Lane" are aliases: subjects become mention names.
     assert fact.subjects == ["Harbor Lane Capital Inc", "Tessaract Labs Corp"]
     assert fact.passage in ARTICLE and fact.confidence == 1.0
-    assert fact.figures == ["usd:240000000"] and fact.event == "acquisition"
+    assert fact.figures == ["usd:240000000"] and fact.event == "deal"
     assert fact.deal is not None and fact.deal.acquirer == "Harbor Lane Capital Inc"
     assert result.topics == ["cold-chain sensors"]
     assert llm.name == "llm:test-model" and llm.concurrency == 4

@@ -68,15 +68,23 @@ def test_facts_are_deduplicated_and_figures_dates_and_deals_normalized():
         facts=[fact("Brightwater will buy Kestrel Dairy for EUR 1.2 billion.",
                     ["Brightwater", "Kestrel Dairy Co"], "it will buy Kestrel Dairy Co for 1.2 billion",
                     figures=["eur:1.2 billion", "nonsense", "EUR:1,200,000,000"], date="2024-03-05",
-                    event="Acquisition!", deal={"acquirer": "Brightwater", "target": "Kestrel Dairy Co",
+                    event="Deal", deal={"acquirer": "Brightwater", "target": "Kestrel Dairy Co",
                                                 "amount": "1.2 billion euros", "status": "agreed"}),
                fact("Brightwater will buy Kestrel Dairy for EUR 1.2 billion!",
                     ["Brightwater Foods Ltd", "Kestrel Dairy Co"])])
     assert len(result.facts) == 1
     only = result.facts[0]
     assert only.figures == ["eur:1200000000"] and only.date == date(2024, 3, 5)
-    assert only.event == "acquisition" and only.deal.acquirer == "Brightwater Foods Ltd"
+    assert only.event == "deal" and only.deal.acquirer == "Brightwater Foods Ltd"
     assert only.deal.status == "agreed"
+
+
+def test_unknown_events_become_none_rather_than_a_shared_other():
+    result = convert(mentions=[{"name": "Kestrel Dairy Co"}], facts=[
+        fact("Kestrel Dairy Co made cheese.", ["Kestrel Dairy Co"], "Kestrel Dairy Co", event="cheese"),
+        fact("Kestrel Dairy Co is for sale.", ["Kestrel Dairy Co"], "buy Kestrel Dairy Co",
+             event="DEAL")])
+    assert [f.event for f in result.facts] == [None, "deal"]
 
 
 def test_figure_and_date_normalization():

@@ -73,7 +73,7 @@ def _facts(answer: ExtractionAnswer, finder: PassageFinder, names: _Names) -> li
         figures = _unique(f for f in (normalize_figure(x) for x in item.figures) if f)
         facts.append(Fact(
             text=claim, subjects=subjects, passage=passage, date=parse_iso_date(item.date),
-            figures=figures, event=_word(item.event), stance=item.stance,
+            figures=figures, event=_event(item.event), stance=item.stance,
             deal=_deal(item.deal, names), confidence=CONFIDENCE[how],
         ))
     return facts
@@ -257,11 +257,9 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", " ", text.casefold()).strip()
 
 
-def _word(value: str | None) -> str | None:
-    if not value:
-        return None
-    word = re.sub(r"[^a-z0-9_-]+", "", value.strip().lower())[:30]
-    return word or None
+def _event(value: str | None) -> str | None:
+    # "other" says nothing: two facts must not meet merely because both are "other".
+    return None if value in (None, "other") else value
 
 
 def _unique(values: Iterable[str]) -> list[str]:

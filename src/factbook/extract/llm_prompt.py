@@ -45,9 +45,9 @@ reports"). subjects = names from mentions the fact is about (buyer and target \
 both). quote = the passage of the document stating it, copied verbatim. date = the \
 date the claim refers to (YYYY-MM-DD, resolved against the document date) or null. \
 figures = amounts as unit:number with the number written in full, e.g. \
-usd:80000000000, eur:1500000, pct:62, shares:2000000. event = one lowercase word for \
-the kind of happening (acquisition, investment, contract, partnership, earnings, \
-ipo, hire, departure, launch, lawsuit, denial, other). stance = "deny" for a \
+usd:80000000000, eur:1500000, pct:62, shares:2000000. event = the kind of happening (deal = \
+acquisition, merger, sale, stake or bid; withdrawal = something cancelled or \
+abandoned). stance = "deny" for a \
 denial, else null. deal = for acquisitions, mergers and sales: acquirer, target, \
 seller, amount as written, status; else null.
 - tasks: commitments someone made; owner, due (YYYY-MM-DD or null), priority or \

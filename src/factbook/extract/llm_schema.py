@@ -22,6 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 SCHEMA_VERSION = "llm-extraction-v1"
 
 EntityKindName = Literal["organization", "person", "project", "product"]
+# The offline extractor's event kinds, so that claims from either extractor meet.
+EventName = Literal["deal", "withdrawal", "ipo", "lawsuit", "investment", "revenue",
+                    "regulatory", "partnership", "leadership", "plan", "other"]
+_EVENTS = set(EventName.__args__)  # type: ignore[attr-defined]
 _KIND_SYNONYMS = {"company": "organization", "org": "organization", "organisation": "organization",
                   "account": "organization", "institution": "organization", "people": "person"}
 
@@ -64,9 +68,18 @@ class FactAnswer(_Answer):
     quote: str = ""
     date: str | None = None
     figures: list[str] = Field(default_factory=list)
-    event: str | None = None
+    event: EventName | None = None
     stance: Literal["deny"] | None = None
     deal: DealAnswer | None = None
+
+    @field_validator("event", mode="before")
+    @classmethod
+    def _event(cls, value: Any) -> Any:
+        # A kind outside the list is not worth a repair round trip.
+        if isinstance(value, str):
+            value = value.strip().lower()
+            return value if value in _EVENTS else "other"
+        return value
 
 
 class TaskAnswer(_Answer):
