@@ -175,6 +175,16 @@ class SQLiteStore:
              json.dumps(topics), run_id))
         return int(cur.lastrowid)
 
+    def set_document_signature(self, document_id: int, signature: bytes) -> None:
+        """Keep a document's near-duplicate signature, so later runs need not recompute it."""
+        self.db.execute("UPDATE documents SET signature = ? WHERE id = ?", (signature, document_id))
+
+    def document_signatures(self) -> Iterator[tuple[str, bytes]]:
+        """(path, signature) of every stored source that has one."""
+        for row in self.db.execute("SELECT path, signature FROM documents"
+                                   " WHERE signature IS NOT NULL ORDER BY id"):
+            yield row[0], row[1]
+
     def set_document_note(self, document_id: int, note_path: str) -> None:
         """Remember where a document's source note lives."""
         self.db.execute("UPDATE documents SET note_path = ? WHERE id = ?", (note_path, document_id))
