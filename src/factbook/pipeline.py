@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from factbook.errors import FactbookError, InputError
+from factbook.errors import FactbookError, InputError, LLMError
 from factbook.extract.base import Extractor
 from factbook.extract.structured import merge_structured
 from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
@@ -68,6 +68,8 @@ class RunReport:
     conflicts: int = 0
     review_items: int = 0
     notes_written: int = 0
+    # What the LLM extractor spent (calls, cached, tokens, cost); None for offline runs.
+    llm_usage: dict | None = None
 
     def to_dict(self) -> dict:
         """The report as plain data."""
@@ -117,6 +119,9 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
     except _DryRun:
         status = "dry-run"
     finally:
+        take_usage = getattr(extractor, "take_usage", None)
+        if take_usage is not None:
+            report.llm_usage = asdict(take_usage())
         store.finish_run(run_id, status, report.to_dict())
     return report
 
@@ -209,6 +214,10 @@ def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityInde
             return doc, None, None
         try:
             return doc, merge_structured(doc, extractor.extract(doc, context)), None
+        except LLMError as exc:
+            if exc.fatal:  # unreachable server, rejected key: the whole run stops, one line
+                raise
+            return doc, None, str(exc)
         except FactbookError as exc:
             return doc, None, str(exc)
 
