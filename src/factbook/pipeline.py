@@ -23,7 +23,7 @@ from factbook.store.base import Store
 from factbook.store.merge import Merger, MergeResult
 from factbook.vault.adopt import adopt_note
 from factbook.vault.layout import VaultLayout
-from factbook.vault.originals import keep_original
+from factbook.vault.originals import keep_originals
 from factbook.vault.sync import NoteWriter
 
 log = logging.getLogger(__name__)
@@ -199,10 +199,10 @@ def _read_batch(files: list[Path], store: Store, report: RunReport,
 
 def _keep_originals(docs: list[Document], layout: VaultLayout, dry_run: bool) -> None:
     """Keep each new source's file byte for byte; its source note links to the copy."""
-    for doc in docs:
-        if not doc.note_type:
-            source = Path(doc.meta.get("file") or doc.path)
-            doc.meta["original"] = keep_original(layout.root, source, dry_run)
+    sources = [doc for doc in docs if not doc.note_type]
+    paths = keep_originals(layout.root, [Path(d.meta.get("file") or d.path) for d in sources], dry_run)
+    for doc, rel in zip(sources, paths):
+        doc.meta["original"] = rel
 
 
 def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityIndex,

@@ -8,12 +8,11 @@ dropped is ever moved or deleted.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path, PurePosixPath
 
 from factbook.config import STATE_DIR
 from factbook.errors import VaultError
+from factbook.vault.writer import write_batch
 
 ORIGINALS = "originals"
 
@@ -24,30 +23,21 @@ def original_path(data: bytes, suffix: str) -> str:
     return str(PurePosixPath(STATE_DIR, ORIGINALS, digest[:2], digest + suffix.lower()))
 
 
-def keep_original(root: Path, source: Path, dry_run: bool = False) -> str:
-    """Copy `source` into the vault's originals (unless already there); returns its
-    vault-relative path. A dry run computes the path and writes nothing."""
-    try:
-        data = source.read_bytes()
-    except OSError as exc:
-        raise VaultError(f"{source}: cannot be kept as an original ({exc.strerror or exc})") from exc
-    rel = original_path(data, source.suffix)
-    target = root / rel
-    if dry_run or target.exists():
-        return rel
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".orig.", suffix=".tmp", dir=target.parent)
+def keep_originals(root: Path, sources: list[Path], dry_run: bool = False) -> list[str]:
+    """Copy each of `sources` into the vault's originals (unless already there), in one
+    atomic batch; returns their vault-relative paths in order. A dry run computes the
+    paths and writes nothing."""
+    paths: list[str] = []
+    pending: dict[str, bytes] = {}
+    for source in sources:
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise VaultError(f"{target}: cannot write the original ({exc.strerror or exc})",
-                         hint="check the vault is writable and the disk has room") from exc
-    return rel
+            data = source.read_bytes()
+        except OSError as exc:
+            raise VaultError(f"{source}: cannot be kept as an original ({exc.strerror or exc})") from exc
+        rel = original_path(data, source.suffix)
+        paths.append(rel)
+        if not (root / rel).exists():
+            pending[rel] = data
+    if pending and not dry_run:
+        write_batch([(root / rel, data) for rel, data in pending.items()])
+    return paths

@@ -54,7 +54,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_batch(items: list[tuple[Path, str]]) -> list[Path]:
+def write_batch(items: list[tuple[Path, str | bytes]]) -> list[Path]:
     """Write many notes atomically, cheaply: every new text goes to a temp file beside its
     note, one `sync` makes them durable, then each is renamed over its note and each
     folder is synced once. A crash leaves every note either old or new.
@@ -63,8 +63,8 @@ def write_batch(items: list[tuple[Path, str]]) -> list[Path]:
     """
     pending: list[tuple[Path, str]] = []
     try:
-        for path, text in items:
-            data = text.encode("utf-8")
+        for path, content in items:
+            data = content.encode("utf-8") if isinstance(content, str) else content
             if path.exists() and path.read_bytes() == data:
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
