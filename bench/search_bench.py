@@ -38,7 +38,6 @@ from factbook.query.search import search  # noqa: E402
 from factbook.store import open_store  # noqa: E402
 from factbook.vault.layout import VaultLayout  # noqa: E402
 
-DATA = HERE.parent.parent / "shared" / "data" / "reuters21578"
 # Plain words a reader of 1987 business news would type; phrases, prefixes and questions too.
 QUERIES = [
     "oil prices", "crude output", "interest rates", "merger agreement", "acquisition",
@@ -51,7 +50,7 @@ QUERIES = [
 ]
 
 
-def build(work: Path, data: Path, method: str) -> VaultLayout:
+def build(work: Path, method: str) -> VaultLayout:
     """The benchmark vault: built once, reused while its store holds documents."""
     root = work / "vault"
     layout = VaultLayout(root, load_config(root))
@@ -65,7 +64,7 @@ def build(work: Path, data: Path, method: str) -> VaultLayout:
             return layout
     docs = work / "docs"
     started = time.perf_counter()
-    written = write_stories(data, docs)
+    written = len(write_stories(docs))
     print(f"wrote {written} stories in {time.perf_counter() - started:.1f}s")
     store = open_store(layout.state_dir)
     try:
@@ -169,13 +168,12 @@ def main() -> None:
     """Build (or reuse) the store, time the searches, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--work", type=Path, help="Folder to build the vault in (kept).")
-    parser.add_argument("--data", type=Path, default=DATA, help="The Reuters-21578 .sgm folder.")
     parser.add_argument("--rounds", type=int, default=5, help="Times each query is run.")
     parser.add_argument("--build", choices=("direct", "pipeline"), default="direct",
                         help="How a new store is built (see load_direct).")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="factbook-bench-"))
-    layout = build(work, args.data, args.build)
+    layout = build(work, args.build)
     store = open_store(layout.state_dir)
     try:
         counts = store.counts()

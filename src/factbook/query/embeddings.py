@@ -67,8 +67,9 @@ class EmbeddingSettings:
             mode=mode,
             base_url=env.get("FACTBOOK_LLM_BASE_URL") or llm.get("base_url") or None,
             model=env.get("FACTBOOK_EMBEDDING_MODEL") or llm.get("embedding_model") or None,
-            api_key=env.get("OPENAI_API_KEY") or llm.get("api_key") or None,
-            timeout=float(llm.get("timeout", 30.0)),
+            api_key=(env.get("FACTBOOK_LLM_API_KEY") or env.get("OPENAI_API_KEY")
+                     or llm.get("api_key") or None),
+            timeout=float(llm.get("timeout_s", 30.0)),
         )
 
 
