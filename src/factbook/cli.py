@@ -327,6 +327,7 @@ def brief_command(
     since: Annotated[Optional[str], typer.Option(
         help="Cover what is dated on or after YYYY-MM-DD (default: the last meeting or e-mail).")] = None,
     write: Annotated[bool, typer.Option("--write", help="Also write it as Briefs/<date> - <entity>.md.")] = False,
+    prose: Annotated[bool, typer.Option("--prose", help="Add a summary written by the configured LLM, citing sources.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """A pre-meeting brief: what changed, open tasks, decisions, conflicts, people.
@@ -343,15 +344,31 @@ def brief_command(
             result = brief(store, entity, parse_day(since, "--since"))
         finally:
             store.close()
-        written = write_brief(layout, result) if write else None
+        summary = _brief_prose(layout, result) if prose else None
+        written = write_brief(layout, result, summary) if write else None
     except FactbookError as exc:
         _fail(exc)
     if as_json:
-        print(json.dumps({**result.to_dict(), "note": written}, indent=2))
+        print(json.dumps({**result.to_dict(), "prose": summary, "note": written}, indent=2))
         return
-    print(render_brief(result))
+    print(render_brief(result, summary))
     if written:
         err.print(f"wrote {written}", markup=False, highlight=False)
+
+
+def _brief_prose(layout: VaultLayout, result) -> str | None:
+    """The LLM's summary of a brief, or None (with a line saying why) when it does not cite."""
+    import os
+
+    from factbook.extract.llm import LLMSettings
+    from factbook.query.brief_prose import ProseError, chat_completer, write_prose
+
+    settings = LLMSettings.from_env(os.environ, layout.config.llm)
+    try:
+        return write_prose(result, chat_completer(settings))
+    except ProseError as exc:
+        err.print(f"factbook: {exc}; {exc.hint}", markup=False, highlight=False)
+        return None
 
 
 @app.command("mcp")

@@ -213,8 +213,9 @@ def _lines(items: list[BriefItem], dated: bool = True) -> list[str]:
     return out
 
 
-def render_brief(result: Brief) -> str:
-    """The brief as a Markdown note (front matter, then one section per question).
+def render_brief(result: Brief, prose: str | None = None) -> str:
+    """The brief as a Markdown note (front matter, then one section per question; an
+    LLM's `prose`, when given, as a Summary first).
 
     Tasks are listed without checkboxes: the Tasks plugin keeps finding them in their
     source notes, and a copy here would show up twice."""
@@ -226,6 +227,7 @@ def render_brief(result: Brief) -> str:
         f"date: {result.generated.isoformat()}", f"since: {since}", "tags: [type/brief]", "---",
         f"# Brief: {result.entity} — {result.generated.isoformat()}", "",
         f"Covers {result.since_reason}.", "",
+        *(["## Summary", "", prose.strip(), ""] if prose else []),
         "## What changed", "", *_lines(result.changed), "",
         "## Open tasks", "", *_lines(result.open_tasks, dated=False), "",
         "## Recent decisions", "", *_lines(result.decisions), "",
@@ -235,11 +237,11 @@ def render_brief(result: Brief) -> str:
     return "\n".join(lines)
 
 
-def write_brief(layout, result: Brief) -> str:
+def write_brief(layout, result: Brief, prose: str | None = None) -> str:
     """Write the brief as `Briefs/<date> - <entity>.md` in the vault; returns its vault path."""
     from factbook.vault.layout import safe_stem
     from factbook.vault.writer import write_atomic
 
     rel = f"{BRIEFS_FOLDER}/{safe_stem(f'{result.generated.isoformat()} - {result.entity}')}.md"
-    write_atomic(layout.root / rel, render_brief(result))
+    write_atomic(layout.root / rel, render_brief(result, prose))
     return rel
