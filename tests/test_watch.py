@@ -91,3 +91,22 @@ def test_cli_watch_once_ingests_the_inbox_and_stops(cli, tmp_path):
     assert "run 1: 1 file(s), 1 new source(s)" in result.output
     empty = cli("watch", "--vault", tmp_path / "other", "--once")
     assert empty.exit_code == 0 and "run" not in empty.output.replace("watching", "")
+
+
+def test_a_failed_run_is_reported_and_watching_goes_on(tmp_path):
+    from factbook.errors import StoreError
+
+    layout = init_vault(tmp_path / "vault")
+    (layout.inbox / "a.txt").write_text("x\n")
+    errors, calls = [], []
+
+    def flaky(paths: list[Path]) -> RunReport:
+        calls.append(paths)
+        if len(calls) == 1:
+            (layout.inbox / "b.txt").write_text("y\n")
+            raise StoreError("the store is locked")
+        return RunReport(run_id=2, files=len(paths))
+
+    runs = watch(layout, debounce=0.1, max_runs=2, run=flaky, on_error=errors.append)
+    assert runs == 2 and [str(e) for e in errors] == ["the store is locked"]
+    assert [p.name for p in calls[1]] == ["b.txt"]

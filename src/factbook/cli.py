@@ -404,7 +404,9 @@ def watch_command(
         err.print(f"watching {layout.inbox} (Ctrl-C to stop)", markup=False, highlight=False)
         watch(layout, debounce=0.0 if once else debounce, max_runs=1 if once else max_runs,
               stop=_idle_stop(layout) if once else None,
-              on_run=lambda report: out.print(describe_run(report), markup=False, highlight=False))
+              on_run=lambda report: out.print(describe_run(report), markup=False, highlight=False),
+              on_error=lambda exc: err.print(f"run failed: {exc} (the files stay in the Inbox)",
+                                             markup=False, highlight=False))
     except FactbookError as exc:
         _fail(exc)
     except KeyboardInterrupt:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from factbook.errors import ConfigError, FactbookError
 from factbook.extract import make_extractor
 from factbook.pipeline import RunReport, ingest
 from factbook.store import open_store
@@ -71,13 +72,15 @@ class _Pending:
 
 
 def watch(layout: VaultLayout, *, on_run: Callable[[RunReport], None] | None = None,
+          on_error: Callable[[FactbookError], None] | None = None,
           debounce: float = DEBOUNCE_SECONDS, max_runs: int | None = None,
           stop: threading.Event | None = None, existing: bool = True,
           run: Callable[[list[Path]], RunReport] | None = None) -> int:
     """Watch the Inbox and ingest what arrives until `stop` is set or `max_runs` runs are done.
 
     With `existing`, files already in the Inbox are ingested first (the store skips the
-    ones it has). Returns the number of runs.
+    ones it has). A run that fails is reported to `on_error` and the watch goes on (a
+    configuration error stops it). Returns the number of runs.
     """
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
@@ -111,8 +114,17 @@ def watch(layout: VaultLayout, *, on_run: Callable[[RunReport], None] | None = N
             if not paths:
                 stop.wait(min(0.2, debounce / 4 or 0.05))
                 continue
-            report = run(paths)
             runs += 1
+            try:
+                report = run(paths)
+            except ConfigError:
+                raise  # no later run can do better
+            except FactbookError as exc:
+                # The files stay in the Inbox; the next `factbook ingest` reads them.
+                log.warning("run failed: %s", exc)
+                if on_error:
+                    on_error(exc)
+                continue
             if on_run:
                 on_run(report)
     finally:
