@@ -157,6 +157,21 @@ def addresses_from_meta(meta: dict[str, str]) -> dict[str, str]:
     return found
 
 
+def learn_colleagues(persona: Persona | None, documents: list[Document]) -> Persona | None:
+    """`persona` with the people who write from the company's domain in `documents` added
+    to its colleagues, so that a meeting note naming them without an address knows them too."""
+    if persona is None or not persona.domains:
+        return persona
+    found = []
+    for document in documents:
+        for name, address in getaddresses([document.meta.get("addresses", "")]):
+            if name and "@" in address and address.rsplit("@", 1)[1].casefold() in persona.domains \
+                    and not persona.is_me(name) and not persona.is_me(address):
+                found.append(name.strip())
+    fresh = [n for n in dict.fromkeys(found) if _key(n) not in {_key(c) for c in persona.colleagues}]
+    return replace(persona, colleagues=(*persona.colleagues, *fresh)) if fresh else persona
+
+
 def personalize(document: Document, extraction: Extraction, persona: Persona | None) -> Extraction:
     """`extraction` seen from the user: their company, colleagues and themselves are no
     longer mentions (nor subjects of facts, tasks and decisions; a fact about nothing

@@ -18,7 +18,7 @@ from factbook.extract.structured import merge_structured
 from factbook.glossary import Glossary, canonical_mentions, load_aliases
 from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
 from factbook.outputs import OutputSettings, RunOutputs, write_outputs
-from factbook.persona import Persona, personalize
+from factbook.persona import Persona, learn_colleagues, personalize
 from factbook.profiles import Profile, apply_profile, profile_for
 from factbook.resolve.entities import EntityIndex
 from factbook.sources import iter_files, read_path
@@ -258,6 +258,9 @@ def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityInde
                    report: RunReport, tailoring: Tailoring | None = None
                    ) -> list[tuple[Document, Extraction]]:
     tailoring = tailoring or Tailoring()
+    # Colleagues seen writing from the user's domain anywhere in the batch are known in
+    # every document of it (a meeting note names them without an address).
+    tailoring.persona = learn_colleagues(tailoring.persona, docs)
     context = Context(known=index.known(),
                       glossary=dict(tailoring.glossary.terms) if tailoring.glossary else {},
                       persona=tailoring.persona)

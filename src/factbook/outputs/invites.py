@@ -4,7 +4,8 @@ A sentence schedules a meeting when it names one ("call", "review", "workshop", 
 says it is being arranged ("let's meet", "is booked for", "will hold", …), and gives
 a day and a clock time that are not before the document's own date: "Let's hold the
 pilot review call on Tuesday at 10:00 for 45 minutes". Days are resolved like due
-dates (`extract.due_dates`). Times are floating (the reader's local time) unless the
+dates (`extract.due_dates`); a day more than 300 days after the document is taken for
+a past one (a day without a year rolls forward). Times are floating (the reader's local time) unless the
 sentence says UTC/GMT. A meeting lasts 60 minutes unless the sentence says otherwise.
 
 The file is built with `icalendar` and parsed back before it is written; it is
@@ -26,6 +27,7 @@ from factbook.persona import person_key
 from factbook.store.base import DocumentRecord
 
 DEFAULT_MINUTES = 60
+FAR_AHEAD_DAYS = 300
 PRODID = "-//factbook//meeting invites//EN"
 
 _MEETING = re.compile(
@@ -44,7 +46,7 @@ _TIME = re.compile(
 _DURATION = re.compile(r"\b(?P<n>\d{1,3}|an?|one|two|three|half an?)[- ]?(?P<unit>minutes?|mins?|hours?|hrs?)\b",
                        re.I)
 _UTC = re.compile(r"\b(?:UTC|GMT)\b")
-_TITLE = re.compile(r"\b(?:the|a|an|our|your|this|next|that)\s+((?:[\w’'-]+\s+){0,3}?)" + _MEETING.pattern[2:],
+_TITLE = re.compile(r"\b(?:the|a|an|our|your|this|next|that)\s+((?:[\w’'-]+\s+){0,3})" + _MEETING.pattern[2:],
                     re.I)
 _HEADING = re.compile(r"^\s*#{1,6}\s")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(?:\[[ xX/-]\]\s+)?")
@@ -92,7 +94,11 @@ def _meeting(sentence: str, doc: DocumentRecord) -> Meeting | None:
         return None
     clock = _TIME.search(sentence)
     day = find_due(sentence, doc.date)
-    if clock is None or day is None or (doc.date and day.due < doc.date):
+    if clock is None or day is None:
+        return None
+    # A day without a year rolls forward to next year; a meeting that far out is rather
+    # a past one ("the call on 3 March" said on 11 March).
+    if doc.date and not doc.date <= day.due <= doc.date + timedelta(days=FAR_AHEAD_DAYS):
         return None
     start = datetime.combine(day.due, _clock(clock))
     if _UTC.search(sentence):
