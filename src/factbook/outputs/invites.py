@@ -43,11 +43,12 @@ _HAPPENED = re.compile(r"\b(?:met|took place|happened|went well|was held|were he
 _TIME = re.compile(
     r"\b(?P<h>1[0-2]|0?[1-9])(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>[ap])\.?m\b\.?"
     r"|\b(?P<h24>[01]?\d|2[0-3])[:.](?P<m24>[0-5]\d)\b(?!\s*[%/])", re.I)
-_DURATION = re.compile(r"\b(?P<n>\d{1,3}|an?|one|two|three|half an?)[- ]?(?P<unit>minutes?|mins?|hours?|hrs?)\b",
-                       re.I)
+_DURATION = re.compile(r"\b(?P<n>\d{1,3}|an?|one|two|three|half an?)[- ]?"
+                       r"(?P<unit>minutes?|mins?|hours?|hrs?)\b", re.I)
 _UTC = re.compile(r"\b(?:UTC|GMT)\b")
-_TITLE = re.compile(r"\b(?:the|a|an|our|your|this|next|that)\s+((?:[\w’'-]+\s+){0,3})" + _MEETING.pattern[2:],
-                    re.I)
+# "the pilot results call": up to three words before the meeting word name it.
+_TITLE = re.compile(r"\b(?:the|a|an|our|your|this|next|that)\s+((?:[\w’'-]+\s+){0,3})"
+                    + _MEETING.pattern[2:], re.I)
 _HEADING = re.compile(r"^\s*#{1,6}\s")
 _ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(?:\[[ xX/-]\]\s+)?")
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
@@ -130,8 +131,10 @@ def _minutes(sentence: str) -> int:
 
 
 def _summary(sentence: str, doc: DocumentRecord) -> str:
-    match = _TITLE.search(sentence)
-    phrase = (match.group(0).split(" ", 1)[1] if match else _MEETING.search(sentence).group(0))  # type: ignore[union-attr]
+    match = _TITLE.search(sentence) or _MEETING.search(sentence)
+    phrase = match.group(0) if match else "Meeting"
+    if match is not None and match.re is _TITLE:
+        phrase = phrase.split(" ", 1)[1]  # without the article
     phrase = re.sub(r"\s+", " ", phrase).strip()
     phrase = phrase[:1].upper() + phrase[1:]
     return phrase if phrase.casefold() in doc.title.casefold() else f"{phrase}: {doc.title}"
