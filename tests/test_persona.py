@@ -97,6 +97,17 @@ def test_first_person_in_email_is_the_sender():
     assert owners["Confirm the delivery slot"] == "Priya Raman"
 
 
+def test_the_recorders_own_me_turns_in_a_transcript_are_the_user(tmp_path):
+    path = tmp_path / "2025-03-11 call.vtt"
+    path.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Me>I will send the pricing sheet by Friday.\n\n"
+                    "00:00:05.000 --> 00:00:08.000\n<v Them>Sure, I will review it next week.\n\n"
+                    "00:00:09.000 --> 00:00:12.000\n<v Jonas Feld>I will share the latency logs tomorrow.\n",
+                    encoding="utf-8")
+    assert _tasks(path, DANA) == {"Send the pricing sheet": "Me", "Review it": None,
+                                  "Share the latency logs": "Jonas Feld"}
+    assert _tasks(path, None)["Send the pricing sheet"] is None  # "Me" is only a label without a persona
+
+
 def test_a_run_with_a_persona_never_makes_notes_for_the_user_or_their_company(tmp_path):
     vault = tmp_path / "vault"
     paths = sorted(PERSONA_FIXTURES.iterdir()) + [FIXTURES / "email" / "thread_export.txt"]

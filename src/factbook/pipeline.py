@@ -140,11 +140,8 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
             report.notes_written = writer.write(touched, new_docs)
             if dry_run:
                 raise _DryRun()
-            day = today or date.today()
-            store.record_entity_changes(day, run_id, created, touched - created)
-            if outputs is not None and outputs.enabled:
-                report.outputs = write_outputs(layout, store, RunOutputs(run_id, day, new_docs),
-                                               outputs, persona)
+            report.outputs = _hand_back(layout, store, RunOutputs(run_id, today or date.today(), new_docs),
+                                        created, touched, outputs, persona)
         status = "ok" if not report.failures else "ok-with-failures"
     except _DryRun:
         status = "dry-run"
@@ -154,6 +151,16 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
             report.llm_usage = asdict(take_usage())
         store.finish_run(run_id, status, report.to_dict())
     return report
+
+
+def _hand_back(layout: VaultLayout, store: Store, run: RunOutputs, created: set[int],
+               touched: set[int], outputs: OutputSettings | None, persona: Persona | None) -> list[str]:
+    """Record what the run changed (the day's digest reads it) and write the outputs
+    that are turned on; returns the paths written."""
+    store.record_entity_changes(run.day, run.run_id, created, touched - created)
+    if outputs is None or not outputs.enabled:
+        return []
+    return write_outputs(layout, store, run, outputs, persona)
 
 
 class _DryRun(Exception):

@@ -42,6 +42,7 @@ _OWNER_SUFFIX = re.compile(r"^(?P<rest>.+?)\s*(?:\((?:owner:\s*)?(?P<paren>[A-Z]
                            r"\bowner:\s*(?P<label>[A-Z][\w.'’ -]{1,40}))\s*\.?$", re.I)
 _NAME_TO = re.compile(r"^(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+to\s+(?P<rest>[a-z].+)$")
 _SPOKEN_KINDS = {DocumentKind.TRANSCRIPT, DocumentKind.EMAIL}
+_ME_TURN = re.compile(r"^(\s*)Me\s*:", re.M)
 # Documents the user writes themselves: an unattributed "I" in them is the user.
 _OWN_KINDS = {DocumentKind.MEETING_NOTES, DocumentKind.NOTE}
 
@@ -67,7 +68,7 @@ def structured_items(document: Document, persona: Persona | None = None) -> Stru
             _take_line(items, kind, line, document, participants, me)
     if document.kind in _SPOKEN_KINDS:
         default = document.authors[0] if len(document.authors) == 1 else None
-        spoken = utterances(document.text, default_speaker=default)
+        spoken = utterances(_me_as_user(document, persona), default_speaker=default)
         items.tasks.extend(spoken_tasks(spoken, participants, document.date))
         items.decisions.extend(spoken_decisions(spoken, document.date))
     items.tasks = _unique_tasks(items.tasks)
@@ -78,6 +79,14 @@ def structured_items(document: Document, persona: Persona | None = None) -> Stru
     items.decisions = _unique_decisions(items.decisions)
     items.key_facts = list(dict.fromkeys(items.key_facts))
     return items
+
+
+def _me_as_user(document: Document, persona: Persona | None) -> str:
+    """A transcript's text with the recorder's own "Me:" turns (as MacWhisper and other
+    tools label the local microphone) said by the user; other labels stay unknown."""
+    if persona is None or document.kind is not DocumentKind.TRANSCRIPT:
+        return document.text
+    return _ME_TURN.sub(lambda m: f"{m.group(1)}{persona.name}:", document.text)
 
 
 def merge_structured(document: Document, extraction: Extraction,
