@@ -35,6 +35,14 @@ def test_config_table_round_trips_and_needs_a_name():
         persona_from_config({"persona": {"name": "A B", "aliases": 3}})
 
 
+def test_describe_tells_an_llm_who_i_is():
+    from factbook.persona import describe
+
+    text = describe(DANA)
+    assert text.startswith("The notes belong to Dana Whitlow, Account Executive at OrchardIQ.")
+    assert "DW" in text and 'owner "Me"' in text and "renewals" in text
+
+
 def test_names_addresses_company_and_colleagues():
     assert DANA.is_me("Dana Whitlow") and DANA.is_me("dana whitlow") and DANA.is_me("DW")
     assert DANA.is_me("DANA.WHITLOW@orchardiq.example") and DANA.is_me("Me")

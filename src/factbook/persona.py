@@ -45,8 +45,8 @@ class Persona:
     interests: tuple[str, ...] = ()
     colleagues: tuple[str, ...] = ()
     handle: str = DEFAULT_HANDLE
-    _keys: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
-    _company_keys: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    _keys: frozenset[str] = field(init=False, repr=False, compare=False)
+    _company_keys: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = (self.name, *self.aliases, self.handle, *self.emails)
