@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from factbook.glossary import Glossary, with_glossary
 from factbook.store.base import Store
 from factbook.vault.layout import VaultLayout
 from factbook.vault.render import Lookup, render_entity_note, render_source_note
@@ -20,11 +21,12 @@ class NoteWriter:
     """Renders and writes notes for one run (or only counts them, in a dry run)."""
 
     def __init__(self, layout: VaultLayout, store: Store, run_id: int | None,
-                 dry_run: bool = False) -> None:
+                 dry_run: bool = False, glossary: Glossary | None = None) -> None:
         self.layout = layout
         self.store = store
         self.run_id = run_id
         self.dry_run = dry_run
+        self.glossary = glossary  # source notes list the glossary terms their text uses
         self.lookup = Lookup(store)
         self.written: list[str] = []
         self._pending: list[tuple[str, str]] = []
@@ -35,7 +37,8 @@ class NoteWriter:
         self._place_sources(document_ids)
         for document_id in document_ids:
             doc = self.lookup.document(document_id)
-            self._put(doc.note_path, render_source_note(self.lookup, doc, doc.meta.get("original")))
+            note = render_source_note(self.lookup, doc, doc.meta.get("original"))
+            self._put(doc.note_path, with_glossary(note, doc.text, self.glossary))
         for entity_id in sorted(entity_ids):
             entity = self.lookup.entity(entity_id)
             existing = self._read(entity.note_path)
