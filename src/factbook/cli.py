@@ -21,10 +21,10 @@ from factbook.config import DEFAULT_CONFIG, STATE_DIR, load_config, resolve_vaul
 from factbook.errors import FactbookError
 from factbook.extract import EXTRACTORS, make_extractor
 from factbook.pipeline import RunReport, ingest
+from factbook.pipeline import rebuild as rebuild_notes
 from factbook.query.entities import find_entity
 from factbook.store import open_store
 from factbook.vault.layout import VaultLayout
-from factbook.vault.sync import NoteWriter
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Turn documents into a living Obsidian vault of cited facts.")
@@ -34,6 +34,8 @@ err = Console(stderr=True)
 VaultOption = Annotated[Optional[Path], typer.Option(
     "--vault", help="The vault folder (default: $FACTBOOK_VAULT, then the current directory).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+WaitOption = Annotated[bool, typer.Option(
+    "--wait", help="When another run holds the vault, wait for it instead of stopping.")]
 
 
 def _fail(exc: FactbookError) -> None:
@@ -87,8 +89,15 @@ def ingest_command(
         help=f"Which extractor: {' or '.join(EXTRACTORS)} (default: the config's, else offline).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     as_json: JsonOption = False,
+    wait: WaitOption = False,
+    commit: Annotated[Optional[bool], typer.Option(
+        "--commit/--no-commit", help="Make one git commit for the run when the vault is a git "
+        "repository (default: the config's [ingest] commit, else no).")] = None,
 ) -> None:
     """Read documents, extract facts, and update the vault's notes.
+
+    One run at a time per vault: while another run holds the vault, this one stops
+    with a message, or waits for it with --wait.
 
     Example: factbook ingest ~/Downloads/articles --vault ~/Vault
     """
@@ -102,7 +111,10 @@ def ingest_command(
         store = open_store(layout.state_dir)
         try:
             chosen = make_extractor(extractor or layout.config.extractor, layout.config.llm, store)
-            report = _run_with_progress(targets, layout, store, chosen, dry_run, quiet=as_json)
+            if commit is None:
+                commit = bool(layout.config.raw.get("ingest", {}).get("commit", False))
+            report = _run_with_progress(targets, layout, store, chosen, dry_run, quiet=as_json,
+                                        wait=wait, commit=commit)
         finally:
             store.close()
     except FactbookError as exc:
@@ -115,7 +127,8 @@ def ingest_command(
         raise typer.Exit(1)
 
 
-def _run_with_progress(targets, layout, store, extractor, dry_run, quiet) -> RunReport:
+def _run_with_progress(targets, layout, store, extractor, dry_run, quiet, wait=False,
+                       commit=False) -> RunReport:
     show = not quiet and sys.stderr.isatty()
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not show) as bar:
@@ -125,7 +138,12 @@ def _run_with_progress(targets, layout, store, extractor, dry_run, quiet) -> Run
             bar.update(task, completed=done, total=total)
 
         return ingest(targets, layout, store, extractor, dry_run=dry_run, progress=progress,
-                      max_file_bytes=layout.config.max_file_bytes)
+                      max_file_bytes=layout.config.max_file_bytes, wait=wait,
+                      on_wait=_say_waiting, commit=commit)
+
+
+def _say_waiting(message: str) -> None:
+    err.print(f"factbook: {message}", markup=False, highlight=False)
 
 
 def _print_report(report: RunReport) -> None:
@@ -149,6 +167,9 @@ def _print_report(report: RunReport) -> None:
         out.print(f"… and {len(report.duplicates) - 10} more duplicates (see --json)")
     for failure in report.failures:
         err.print(f"failed: {failure.path}: {failure.reason}", markup=False, highlight=False)
+    for note in (report.recovered, report.git):
+        if note:
+            out.print(note, markup=False, highlight=False)
 
 
 @app.command()
@@ -213,7 +234,7 @@ def show(entity: Annotated[str, typer.Argument(help="An entity's name or alias."
 @app.command()
 def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Count the notes that would change; write nothing.")] = False,
-        as_json: JsonOption = False) -> None:
+        as_json: JsonOption = False, wait: WaitOption = False) -> None:
     """Re-render every note from the store (what a person wrote is kept).
 
     Example: factbook rebuild --vault ~/Vault
@@ -222,8 +243,7 @@ def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
         layout = _layout(vault)
         store = open_store(layout.state_dir)
         try:
-            with store.transaction():
-                written = NoteWriter(layout, store, None, dry_run=dry_run).rebuild()
+            written = rebuild_notes(layout, store, dry_run=dry_run, wait=wait)
         finally:
             store.close()
     except FactbookError as exc:

@@ -37,3 +37,7 @@ class ExtractionError(FactbookError):
 
 class EntityNotFoundError(FactbookError):
     """No entity has that name or alias."""
+
+
+class VaultLockedError(VaultError):
+    """Another factbook run holds the vault's lock (one run at a time per vault)."""

@@ -20,7 +20,10 @@ from factbook.sources import iter_files, read_path
 from factbook.store.base import Store
 from factbook.store.merge import Merger, MergeResult
 from factbook.vault.adopt import adopt_note
+from factbook.vault.gitlog import commit_message, commit_run
+from factbook.vault.journal import journaled, recover_vault
 from factbook.vault.layout import VaultLayout
+from factbook.vault.lock import vault_lock
 from factbook.vault.sync import NoteWriter
 
 log = logging.getLogger(__name__)
@@ -65,6 +68,8 @@ class RunReport:
     conflicts: int = 0
     review_items: int = 0
     notes_written: int = 0
+    recovered: str | None = None   # what was done about a run that had been killed
+    git: str | None = None         # the audit-trail commit, or why there is none
 
     def to_dict(self) -> dict:
         """The report as plain data."""
@@ -73,8 +78,43 @@ class RunReport:
 
 def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: Extractor,
            *, dry_run: bool = False, progress: Progress | None = None,
-           max_file_bytes: int | None = None, today: date | None = None) -> RunReport:
-    """Ingest every file under `paths` into the vault at `layout`."""
+           max_file_bytes: int | None = None, today: date | None = None,
+           wait: bool | float = False, on_wait: Callable[[str], None] | None = None,
+           commit: bool = False) -> RunReport:
+    """Ingest every file under `paths` into the vault at `layout`.
+
+    The run holds the vault lock (`wait`: see vault/lock.py), first finishes or
+    undoes a run that was killed, and is all-or-nothing (vault/journal.py). With
+    `commit`, a vault that is a git repository gets one commit for the run.
+    """
+    with vault_lock(layout.state_dir, wait, on_wait):
+        recovery = recover_vault(layout.root, layout.state_dir, store)
+        report, written = _ingest_locked(paths, layout, store, extractor, dry_run=dry_run,
+                                         progress=progress, max_file_bytes=max_file_bytes,
+                                         today=today)
+        if recovery.action != "none":
+            report.recovered = f"{recovery.action} an interrupted run ({recovery.notes} notes)"
+        if commit and not dry_run:
+            report.git = commit_run(layout.root, written, commit_message(report))
+    return report
+
+
+def rebuild(layout: VaultLayout, store: Store, *, dry_run: bool = False,
+            wait: bool | float = False) -> int:
+    """Re-render every note from the store, under the lock and the journal; returns how
+    many notes were (or would be) written."""
+    with vault_lock(layout.state_dir, wait):
+        recover_vault(layout.root, layout.state_dir, store)
+        if dry_run:
+            with store.transaction():
+                return NoteWriter(layout, store, None, dry_run=True).rebuild()
+        with journaled(layout.root, layout.state_dir, store) as journal:
+            return NoteWriter(layout, store, None, journal=journal).rebuild()
+
+
+def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
+                   extractor: Extractor, *, dry_run: bool, progress: Progress | None,
+                   max_file_bytes: int | None, today: date | None) -> tuple[RunReport, list[str]]:
     files = list(iter_files(paths))
     report = RunReport(dry_run=dry_run, files=len(files))
     run_id = store.begin_run(getattr(extractor, "name", "offline"))
@@ -86,9 +126,10 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
     created: set[int] = set()
     touched: set[int] = set()
     new_docs: list[int] = []
+    written: list[str] = []
     status = "failed"
     try:
-        with store.transaction():
+        with journaled(layout.root, layout.state_dir, store) as journal:
             for start in range(0, len(files), BATCH):
                 batch = files[start:start + BATCH]
                 docs = _read_batch(batch, store, report, max_file_bytes)
@@ -102,16 +143,25 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
                     progress(min(start + BATCH, len(files)), len(files))
             report.entities_created = len(created)
             report.entities_updated = len(touched - created)
-            writer = NoteWriter(layout, store, run_id, dry_run=dry_run)
+            writer = NoteWriter(layout, store, run_id, dry_run=dry_run, journal=journal)
             report.notes_written = writer.write(touched, new_docs)
+            written = writer.written
             if dry_run:
                 raise _DryRun()
         status = "ok" if not report.failures else "ok-with-failures"
     except _DryRun:
         status = "dry-run"
     finally:
+        _finish(store, run_id, status, report)
+    return report, written
+
+
+def _finish(store: Store, run_id: int, status: str, report: RunReport) -> None:
+    try:
         store.finish_run(run_id, status, report.to_dict())
-    return report
+    except Exception:  # noqa: BLE001 - the error that ended the run matters more
+        # (a full disk fails this too); the next run marks the run "interrupted".
+        log.warning("could not record the end of run %s", run_id, exc_info=True)
 
 
 class _DryRun(Exception):

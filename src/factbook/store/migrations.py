@@ -132,4 +132,10 @@ CREATE TABLE llm_cache (
     created_at TEXT NOT NULL
 );
 """),
+    Migration("005_reliability", """
+CREATE TABLE journal_commits (
+    token TEXT PRIMARY KEY,
+    committed_at TEXT NOT NULL
+)
+"""),
 ]

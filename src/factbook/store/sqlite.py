@@ -41,6 +41,24 @@ def block_id(prefix: str, *parts: object) -> str:
     return f"{prefix}-{digest[:6]}"
 
 
+def _store_error(path: str, exc: sqlite3.DatabaseError) -> StoreError:
+    """A clear `StoreError` for a failed store write (the transaction is rolled back)."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        reason = "the store is locked by another program"
+        hint = "close the program using .factbook/factbook.db and run again"
+    elif "full" in text:
+        reason = "the disk is full"
+        hint = "free space and run again"
+    elif "readonly" in text or "read-only" in text:
+        reason = "the store is read-only"
+        hint = "make the vault writable and run again"
+    else:
+        reason = f"the store failed ({text})"
+        hint = "run `factbook doctor`"
+    return StoreError(f"{path}: {reason}; this run's changes were rolled back", hint=hint)
+
+
 class SQLiteStore:
     """The default `Store`: a SQLite database file (or ":memory:")."""
 
@@ -89,18 +107,28 @@ class SQLiteStore:
     def transaction(self) -> Iterator[None]:
         """Group writes; nested uses join the outer transaction."""
         if self._depth == 0:
-            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as exc:
+                raise _store_error(self.path, exc) from exc
         self._depth += 1
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             self._depth -= 1
-            if self._depth == 0:
+            if self._depth == 0 and self.db.in_transaction:
                 self.db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise _store_error(self.path, exc) from exc
             raise
         self._depth -= 1
         if self._depth == 0:
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise _store_error(self.path, exc) from exc
 
     def close(self) -> None:
         """Close the connection."""
@@ -386,6 +414,34 @@ class SQLiteStore:
         self.db.execute("INSERT OR REPLACE INTO llm_cache (key, model, response, prompt_tokens,"
                         " completion_tokens, created_at) VALUES (?,?,?,?,?,?)",
                         (key, model, response, prompt_tokens, completion_tokens, _now()))
+
+    # -- reliability: journal commits and checks (issue 8) -----------------------------------
+
+    def mark_journal_committed(self, token: str) -> None:
+        """Record, inside the run's transaction, that the run's note journal commits with it."""
+        self.db.execute("INSERT OR IGNORE INTO journal_commits (token, committed_at) VALUES (?, ?)",
+                        (token, _now()))
+
+    def journal_committed(self, token: str) -> bool:
+        """True when the transaction that staged this journal was committed."""
+        return self._one("SELECT 1 FROM journal_commits WHERE token = ?", token) is not None
+
+    def integrity_problems(self) -> list[str]:
+        """What SQLite's own consistency checks find wrong (empty when the store is sound)."""
+        try:
+            rows = [r[0] for r in self.db.execute("PRAGMA integrity_check")]
+            rows += [f"foreign key: {tuple(r)}" for r in self.db.execute("PRAGMA foreign_key_check")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        return [r for r in rows if r != "ok"]
+
+    def rendered_paths(self) -> list[str]:
+        """Every vault-relative path factbook has a record of writing."""
+        return [r[0] for r in self.db.execute("SELECT path FROM rendered ORDER BY path")]
+
+    def forget_rendered(self, path: str) -> None:
+        """Drop the record of having written `path` (the note is gone or no longer ours)."""
+        self.db.execute("DELETE FROM rendered WHERE path = ?", (path,))
 
     def counts(self) -> dict[str, int]:
         """How many of each thing the store holds."""

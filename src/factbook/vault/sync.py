@@ -6,7 +6,8 @@ import logging
 from pathlib import Path
 
 from factbook.store.base import Store
-from factbook.vault.layout import VaultLayout
+from factbook.vault.journal import Journal
+from factbook.vault.layout import VaultLayout, inside_vault
 from factbook.vault.render import Lookup, render_entity_note, render_source_note
 from factbook.vault.writer import text_hash, write_atomic
 
@@ -17,8 +18,10 @@ class NoteWriter:
     """Renders and writes notes for one run (or only counts them, in a dry run)."""
 
     def __init__(self, layout: VaultLayout, store: Store, run_id: int | None,
-                 dry_run: bool = False) -> None:
+                 dry_run: bool = False, journal: Journal | None = None) -> None:
         self.layout = layout
+        # With a journal, writes are staged and land only when the run's store commits.
+        self.journal = journal
         self.store = store
         self.run_id = run_id
         self.dry_run = dry_run
@@ -61,19 +64,20 @@ class NoteWriter:
             doc.note_path = path
 
     def _read(self, rel: str) -> str | None:
-        path = self.layout.root / rel
+        path = inside_vault(self.layout.root, rel)
         try:
             return path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return None
 
     def _put(self, rel: str, text: str) -> None:
-        path = self.layout.root / rel
+        path = inside_vault(self.layout.root, rel)
         if self.dry_run:
             if self._read(rel) != text:
                 self.written.append(rel)
             return
-        if write_atomic(path, text):
+        changed = self.journal.stage(rel, text) if self.journal else write_atomic(path, text)
+        if changed:
             self.written.append(rel)
             log.debug("wrote %s", rel)
         self.store.set_rendered(rel, text_hash(text), self.run_id)
