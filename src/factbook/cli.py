@@ -39,9 +39,10 @@ WaitOption = Annotated[bool, typer.Option(
 
 
 def _fail(exc: FactbookError) -> None:
-    err.print(f"factbook: error: {exc}", markup=False, highlight=False)
+    # soft_wrap: a long path in the message stays on one line (greppable, copyable)
+    err.print(f"factbook: error: {exc}", markup=False, highlight=False, soft_wrap=True)
     if exc.hint:
-        err.print(f"  hint: {exc.hint}", markup=False, highlight=False)
+        err.print(f"  hint: {exc.hint}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
