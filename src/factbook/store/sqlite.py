@@ -141,8 +141,9 @@ class SQLiteStore:
 
     def begin_run(self, extractor: str) -> int:
         """Record the start of a run and return its id."""
-        cur = self.db.execute("INSERT INTO runs (started_at, extractor) VALUES (?, ?)",
-                              (_now(), extractor))
+        with self.transaction():  # the first write of a run: a locked store fails clearly here
+            cur = self.db.execute("INSERT INTO runs (started_at, extractor) VALUES (?, ?)",
+                                  (_now(), extractor))
         return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, status: str, report: dict[str, Any]) -> None:

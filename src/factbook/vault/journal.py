@@ -77,10 +77,10 @@ class Journal:
             self._make_parents(target.parent)
             if rel not in self.staged:
                 self._record({"path": rel, "temp": tmp.relative_to(self.root).as_posix()})
+            self.staged[rel] = tmp  # before writing: a half-written temp file is aborted too
             write_file_synced(tmp, data)
         except OSError as exc:
             raise write_error(target, exc) from exc
-        self.staged[rel] = tmp
         step_done()
         return True
 
@@ -222,10 +222,11 @@ def recover_vault(root: Path, state_dir: Path, store: Store) -> Recovery:
     except OSError as exc:
         raise VaultError(f"{root}: cannot finish the interrupted run ({exc.strerror or exc})",
                          hint="make the vault writable and run again") from exc
-    for run in store.runs(50):
-        if run["status"] == "running":
-            store.finish_run(run["id"], "interrupted", run["report"] or {})
-            result.runs_interrupted += 1
+    with store.transaction():
+        for run in store.runs(50):
+            if run["status"] == "running":
+                store.finish_run(run["id"], "interrupted", run["report"] or {})
+                result.runs_interrupted += 1
     return result
 
 
