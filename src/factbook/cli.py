@@ -18,6 +18,7 @@ from rich.table import Table
 
 from factbook import __version__
 from factbook.config import DEFAULT_CONFIG, STATE_DIR, load_config, resolve_vault
+from factbook.doctor import run_doctor
 from factbook.errors import FactbookError
 from factbook.extract import EXTRACTORS, make_extractor
 from factbook.pipeline import RunReport, ingest
@@ -253,6 +254,33 @@ def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
         print(json.dumps({"notes_written": written, "dry_run": dry_run}))
     else:
         out.print(f"{'would write' if dry_run else 'wrote'} {written} notes", highlight=False)
+
+
+@app.command()
+def doctor(vault: VaultOption = None,
+           fix: Annotated[bool, typer.Option("--fix", help="Repair what can be repaired.")] = False,
+           as_json: JsonOption = False, wait: WaitOption = False) -> None:
+    """Check that the vault and the store agree (and repair them with --fix).
+
+    Exits 0 when all is well (or repaired), 1 when problems remain.
+
+    Example: factbook doctor --fix --vault ~/Vault
+    """
+    try:
+        result = run_doctor(_layout(vault), fix=fix, wait=wait)
+    except FactbookError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        for finding in result.findings:
+            state = "fixed" if finding.fixed else ("can fix: --fix" if finding.fixable else "manual")
+            out.print(f"{finding.kind}: {finding.detail} [{state}]", markup=False, highlight=False,
+                      soft_wrap=True)
+        out.print("vault and store are consistent" if result.healthy else "problems remain",
+                  markup=False, highlight=False)
+    if not result.healthy:
+        raise typer.Exit(1)
 
 
 def _version(value: bool) -> None:

@@ -436,6 +436,10 @@ class SQLiteStore:
             return [str(exc)]
         return [r for r in rows if r != "ok"]
 
+    def reindex(self) -> None:
+        """Rebuild every index from its table (repairs a damaged index)."""
+        self.db.execute("REINDEX")
+
     def rendered_paths(self) -> list[str]:
         """Every vault-relative path factbook has a record of writing."""
         return [r[0] for r in self.db.execute("SELECT path FROM rendered ORDER BY path")]
