@@ -18,7 +18,7 @@ from factbook.pipeline import ingest
 from factbook.store import open_store
 from factbook.vault.layout import VaultLayout
 from factbook.vault.lock import vault_lock
-from invented_corpus import hidden_leftovers, snapshot, write_corpus
+from tests.invented_corpus import hidden_leftovers, snapshot, write_corpus
 
 CLI = [sys.executable, "-c", "from factbook.cli import main; main()"]
 HOLDER = ("import sys\nfrom pathlib import Path\nfrom factbook.vault.lock import vault_lock\n"

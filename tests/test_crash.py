@@ -23,7 +23,7 @@ from factbook.store import open_store
 from factbook.vault import writer
 from factbook.vault.layout import VaultLayout
 from factbook.vault.writer import KILL_ENV
-from invented_corpus import DOCUMENTS, hidden_leftovers, snapshot, write_corpus
+from tests.invented_corpus import DOCUMENTS, hidden_leftovers, snapshot, write_corpus
 
 CLI = [sys.executable, "-c", "from factbook.cli import main; main()"]
 RANDOM_KILLS = 12
@@ -229,7 +229,8 @@ def test_leftover_journal_of_a_committed_run_is_rolled_forward(scenarios, tmp_pa
     s = scenarios[0]
     vault = tmp_path / "forward"
     shutil.copytree(s.before_vault, vault)
-    commit_step = 1 + len(s.after) + 1 + 1  # journal start, stages, seal, commit
+    # The steps after the commit: one rename per note, then the journal's removal.
+    commit_step = s.steps - len(s.after) - 1
     proc = _launch(vault, s.inbox, commit_step)
     proc.communicate(timeout=120)
     assert proc.returncode == -signal.SIGKILL

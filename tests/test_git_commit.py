@@ -13,7 +13,7 @@ from factbook.extract.offline import OfflineExtractor
 from factbook.pipeline import ingest
 from factbook.store import open_store
 from factbook.vault.layout import VaultLayout
-from invented_corpus import DOCUMENTS, snapshot, write_corpus
+from tests.invented_corpus import DOCUMENTS, snapshot, write_corpus
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

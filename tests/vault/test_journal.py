@@ -6,7 +6,6 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,9 +19,8 @@ from factbook.store import open_store
 from factbook.vault import journal as journal_module
 from factbook.vault import writer
 from factbook.vault.layout import VaultLayout
+from tests.invented_corpus import DOCUMENTS, hidden_leftovers, snapshot, write_corpus
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from invented_corpus import DOCUMENTS, hidden_leftovers, snapshot, write_corpus  # noqa: E402
 
 
 def _run(vault: Path, inbox: Path):
@@ -104,7 +102,16 @@ def test_read_only_vault_changes_nothing(half_done, monkeypatch):
 def test_failure_while_renaming_is_finished_by_the_next_run(half_done, monkeypatch):
     # The store has committed; the notes could not all be moved into place.
     vault, inbox, reference = half_done
-    monkeypatch.setattr(journal_module.os, "replace", _failing_after(os.replace, 2, errno.EIO))
+    real_replace, renamed = os.replace, []
+
+    def failing_replace(src, dst, *args, **kwargs):
+        if str(dst).endswith(".md"):  # the notes (originals under .factbook are kept first)
+            renamed.append(dst)
+            if len(renamed) > 2:
+                raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(journal_module.os, "replace", failing_replace)
     with pytest.raises(VaultError, match="store changes are saved") as caught:
         _run(vault, inbox)
     assert "doctor --fix" in caught.value.hint

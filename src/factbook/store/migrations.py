@@ -38,6 +38,7 @@ CREATE TABLE documents (
     summary TEXT NOT NULL DEFAULT '',
     topics TEXT NOT NULL DEFAULT '[]',
     note_path TEXT,
+    signature BLOB,
     run_id INTEGER REFERENCES runs(id)
 );
 CREATE TABLE entities (
@@ -52,7 +53,7 @@ CREATE TABLE aliases (
     entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
     alias TEXT NOT NULL,
     key TEXT NOT NULL,
-    PRIMARY KEY (entity_id, key)
+    PRIMARY KEY (entity_id, alias)
 );
 CREATE INDEX aliases_key ON aliases(key);
 CREATE TABLE document_entities (

@@ -40,15 +40,17 @@ def step_done() -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def write_file_synced(path: Path, data: bytes) -> None:
-    """Create or replace `path` with `data` and fsync it (no rename: for temp files)."""
+def write_file_synced(path: Path, data: bytes, sync: bool = True) -> None:
+    """Create or replace `path` with `data`, fsynced unless `sync` is False (the caller
+    then makes many files durable with one `os.sync()`); no rename: for temp files."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
         view = memoryview(data)
         while view:
             written = os.write(fd, view)
             view = view[written:]
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
 
@@ -103,3 +105,38 @@ def fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def write_batch(items: list[tuple[Path, str | bytes]]) -> list[Path]:
+    """Write many files atomically, cheaply: every new content goes to a temp file beside
+    its file, one `sync` makes them durable, then each is renamed into place and each
+    folder is synced once. A crash leaves every file either old or new (and at most
+    hidden temp files, which the next run sweeps).
+
+    Returns the paths that changed (unchanged files are not touched).
+    """
+    pending: list[tuple[Path, Path]] = []
+    tag = f"{os.getpid()}"
+    try:
+        for path, content in items:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            if path.exists() and path.read_bytes() == data:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = temp_path(path, tag)
+            pending.append((path, tmp))
+            write_file_synced(tmp, data, sync=False)
+            step_done()
+        if pending:
+            os.sync()
+        for path, tmp in pending:
+            os.replace(tmp, path)
+            step_done()
+        for folder in {path.parent for path, _ in pending}:
+            fsync_dir(folder)
+    except OSError as exc:
+        for _, tmp in pending:
+            tmp.unlink(missing_ok=True)
+        raise write_error(Path(exc.filename or (pending[-1][0] if pending else "vault")), exc) \
+            from exc
+    return [path for path, _ in pending]
