@@ -209,7 +209,8 @@ def recover(root: Path, state_dir: Path, committed: Callable[[str], bool]) -> Re
                     _rmdir(inside_vault(root, entry["dir"]))
         path.unlink()
         fsync_dir(state_dir)
-        log.warning("a previous run was interrupted: %s %d notes", result.action, result.notes)
+        # info, not warning: the run's report says it (RunReport.recovered)
+        log.info("a previous run was interrupted: %s %d notes", result.action, result.notes)
     result.strays = sweep_temp_files(root)
     return result
 

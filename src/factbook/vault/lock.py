@@ -85,9 +85,10 @@ def _acquire(state_dir: Path, wait: bool | float,
                 f"{state_dir.parent}: another factbook run is using this vault ({holder})",
                 hint="wait for it to finish, or run again with --wait")
         message = f"waiting for the other factbook run to finish ({holder})"
-        log.warning("%s", message)
         if on_wait:
             on_wait(message)
+        else:
+            log.warning("%s", message)
         try:
             lock.acquire(timeout=-1 if wait is True else float(wait))
         except Timeout:
