@@ -17,12 +17,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from factbook import __version__
-from factbook.config import DEFAULT_CONFIG, STATE_DIR, load_config, resolve_vault
+from factbook.config import DEFAULT_CONFIG, STATE_DIR, load_config, resolve_vault, update_config_table
 from factbook.doctor import run_doctor
 from factbook.errors import FactbookError
 from factbook.extract import EXTRACTORS, make_extractor
+from factbook.glossary import GLOSSARY_TEMPLATE, load_glossary
+from factbook.outputs import outputs_from_config
+from factbook.persona import Persona, persona_from_config, persona_table
 from factbook.pipeline import RunReport, ingest
 from factbook.pipeline import rebuild as rebuild_notes
+from factbook.profiles import profiles_from_config
 from factbook.query.entities import find_entity
 from factbook.store import open_store
 from factbook.vault.layout import VaultLayout
@@ -63,21 +67,80 @@ def init_vault(root: Path) -> VaultLayout:
     config = layout.state_dir / "config.toml"
     if not config.exists():
         config.write_text(DEFAULT_CONFIG, encoding="utf-8")
+    glossary = layout.state_dir / "glossary.toml"
+    if not any((layout.state_dir / n).exists() for n in ("glossary.toml", "glossary.yaml", "glossary.yml")):
+        glossary.write_text(GLOSSARY_TEMPLATE, encoding="utf-8")
     open_store(layout.state_dir).close()
     return layout
 
 
-@app.command()
-def init(vault: Annotated[Optional[Path], typer.Argument(help="The folder to make a vault.")] = None) -> None:
-    """Create a vault: folders, .factbook/config.toml and the store.
+def set_persona(root: Path, changes: dict[str, object]) -> Persona | None:
+    """Merge `changes` (persona fields; None = unchanged) into the vault's `[persona]`
+    and save it; returns the persona now configured."""
+    table = dict(load_config(root).raw.get("persona") or {})
+    table.update({k: v for k, v in changes.items() if v not in (None, [], ())})
+    persona = persona_from_config({"persona": table}) if table else None
+    if persona is not None:
+        update_config_table(root, "persona", persona_table(persona))
+    return persona
 
-    Example: factbook init ~/Vault
+
+def _ask_persona() -> dict[str, object]:
+    """Ask for the persona on the terminal; Enter skips a question (and a blank name all)."""
+    def ask(question: str) -> str:
+        return str(typer.prompt(question, default="", show_default=False)).strip()
+
+    def many(question: str) -> list[str]:
+        return [v.strip() for v in ask(question + " (comma-separated)").split(",") if v.strip()]
+
+    name = ask("Your name (Enter to skip the persona)")
+    if not name:
+        return {}
+    return {"name": name, "emails": many("Your e-mail addresses"),
+            "aliases": many("Other names people use for you"), "company": ask("Your company"),
+            "company_aliases": many("Other names of your company"), "role": ask("Your role"),
+            "interests": many("What you care about most")}
+
+
+ListOption = Optional[list[str]]
+
+
+@app.command()
+def init(vault: Annotated[Optional[Path], typer.Argument(help="The folder to make a vault.")] = None,
+         name: Annotated[Optional[str], typer.Option(help="Your name: the vault's owner.")] = None,
+         email: Annotated[ListOption, typer.Option(help="Your e-mail address (repeat for more).")] = None,
+         alias: Annotated[ListOption, typer.Option(help="Another name people use for you.")] = None,
+         company: Annotated[Optional[str], typer.Option(help="Your company (never an account).")] = None,
+         company_alias: Annotated[ListOption, typer.Option(help="Another name of your company.")] = None,
+         role: Annotated[Optional[str], typer.Option(help="Your role, e.g. Account Executive.")] = None,
+         interest: Annotated[ListOption, typer.Option(help="Something you care about (repeatable).")] = None,
+         handle: Annotated[Optional[str], typer.Option(help='Owner of your tasks (default "Me").')] = None,
+         interactive: Annotated[Optional[bool], typer.Option(
+             "--interactive/--no-interactive",
+             help="Ask for your persona (default: when run in a terminal with none set).")] = None,
+         ) -> None:
+    """Create a vault: folders, .factbook/config.toml, a glossary template and the store;
+    record who you are (asked in a terminal, or given by flags).
+
+    Example: factbook init ~/Vault --name "Dana Whitlow" --email dana@orchardiq.example --company OrchardIQ
     """
+    flags = {"name": name, "emails": email, "aliases": alias, "company": company,
+             "company_aliases": company_alias, "role": role, "interests": interest, "handle": handle}
     try:
-        layout = init_vault(resolve_vault(vault))
+        root = resolve_vault(vault)
+        layout = init_vault(root)
+        if interactive is None:
+            interactive = sys.stdin.isatty() and not any(flags.values()) and \
+                "persona" not in layout.config.raw
+        if interactive:
+            flags.update({k: v for k, v in _ask_persona().items() if v})
+        persona = set_persona(root, flags) if any(flags.values()) else None
     except FactbookError as exc:
         _fail(exc)
     out.print(f"vault ready at {layout.root}", markup=False, highlight=False)
+    if persona is not None:
+        out.print(f"persona: {persona.name} (your tasks are @{persona.handle})", markup=False,
+                  highlight=False)
     out.print(f"drop documents into {layout.inbox} and run `factbook ingest`", markup=False,
               highlight=False)
 
@@ -115,8 +178,9 @@ def ingest_command(
             chosen = make_extractor(extractor or layout.config.extractor, layout.config.llm, store)
             if commit is None:
                 commit = bool(layout.config.raw.get("ingest", {}).get("commit", False))
+            tailoring = _tailoring(layout, chosen)
             report = _run_with_progress(targets, layout, store, chosen, dry_run, quiet=as_json,
-                                        wait=wait, commit=commit)
+                                        tailoring=tailoring, wait=wait, commit=commit)
         finally:
             store.close()
     except FactbookError as exc:
@@ -129,8 +193,22 @@ def ingest_command(
         raise typer.Exit(1)
 
 
-def _run_with_progress(targets, layout, store, extractor, dry_run, quiet, wait=False,
-                       commit=False) -> RunReport:
+def _tailoring(layout: VaultLayout, extractor) -> dict:
+    """The user's persona, glossary, profiles and outputs, read from the vault's files."""
+    raw = layout.config.raw
+    outputs = outputs_from_config(raw)
+    settings = getattr(extractor, "settings", None)
+    if outputs.drafts and str(getattr(extractor, "name", "")).startswith("llm") and settings is not None:
+        from factbook.outputs.drafts import llm_composer
+
+        outputs.compose = llm_composer(settings)
+    return {"persona": persona_from_config(raw), "glossary": load_glossary(layout.state_dir),
+            "profiles": profiles_from_config(raw), "outputs": outputs}
+
+
+def _run_with_progress(targets, layout, store, extractor, dry_run, quiet,
+                       tailoring: dict | None = None, wait: bool = False,
+                       commit: bool = False) -> RunReport:
     show = not quiet and sys.stderr.isatty()
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not show) as bar:
@@ -141,7 +219,7 @@ def _run_with_progress(targets, layout, store, extractor, dry_run, quiet, wait=F
 
         return ingest(targets, layout, store, extractor, dry_run=dry_run, progress=progress,
                       max_file_bytes=layout.config.max_file_bytes, wait=wait,
-                      on_wait=_say_waiting, commit=commit)
+                      on_wait=_say_waiting, commit=commit, **(tailoring or {}))
 
 
 def _say_waiting(message: str) -> None:
@@ -160,6 +238,8 @@ def _print_report(report: RunReport) -> None:
         ("conflicts flagged", report.conflicts), ("review items", report.review_items),
         ("notes written", report.notes_written), ("failures", len(report.failures)),
     ]
+    if report.outputs:
+        rows.append(("outputs written", len(report.outputs)))
     for label, value in rows:
         table.add_row(label, str(value))
     out.print(table)
@@ -167,6 +247,8 @@ def _print_report(report: RunReport) -> None:
         out.print(f"duplicate: {dup.path} (same as {dup.of})", markup=False, highlight=False)
     if len(report.duplicates) > 10:
         out.print(f"… and {len(report.duplicates) - 10} more duplicates (see --json)")
+    for path in report.outputs:
+        out.print(f"output: {path}", markup=False, highlight=False)
     for failure in report.failures:
         err.print(f"failed: {failure.path}: {failure.reason}", markup=False, highlight=False)
     for note in (report.recovered, report.git):
@@ -256,7 +338,8 @@ def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
         layout = _layout(vault)
         store = open_store(layout.state_dir)
         try:
-            written = rebuild_notes(layout, store, dry_run=dry_run, wait=wait)
+            written = rebuild_notes(layout, store, dry_run=dry_run, wait=wait,
+                                    glossary=load_glossary(layout.state_dir))
         finally:
             store.close()
     except FactbookError as exc:

@@ -389,6 +389,39 @@ class SQLiteStore:
                                date=_date(r["date"]), entities=json.loads(r["entities"]))
                 for r in rows]
 
+    def open_tasks(self, due_by: date | None = None) -> list[TaskRecord]:
+        """Tasks not done, soonest due first; only those due on or before `due_by` when given."""
+        sql = "SELECT * FROM tasks WHERE done = 0"
+        args: tuple = ()
+        if due_by is not None:
+            sql += " AND due IS NOT NULL AND due <= ?"
+            args = (due_by.isoformat(),)
+        rows = self.db.execute(sql + " ORDER BY due IS NULL, due, id", args)
+        return [TaskRecord(id=r["id"], document_id=r["document_id"], text=r["text"],
+                           owner=r["owner"], due=_date(r["due"]), priority=r["priority"],
+                           done=bool(r["done"]), done_on=_date(r["done_on"]),
+                           entities=json.loads(r["entities"]), block_id=r["block_id"])
+                for r in rows]
+
+    # -- daily changes (the digest) ---------------------------------------------------------
+
+    def record_entity_changes(self, day: date, run_id: int | None, created: set[int],
+                              updated: set[int]) -> None:
+        """Remember which entities a run on `day` created or updated ("created" sticks)."""
+        rows = [(day.isoformat(), e, "created", run_id) for e in sorted(created)]
+        rows += [(day.isoformat(), e, "updated", run_id) for e in sorted(updated - created)]
+        self.db.executemany(
+            "INSERT INTO entity_changes (day, entity_id, change, run_id) VALUES (?,?,?,?)"
+            " ON CONFLICT(day, entity_id) DO UPDATE SET run_id = excluded.run_id,"
+            " change = CASE WHEN entity_changes.change = 'created' THEN 'created'"
+            " ELSE excluded.change END", rows)
+
+    def entity_changes(self, day: date) -> dict[int, str]:
+        """Entity id -> "created" or "updated" for the runs on `day`."""
+        return {r[0]: r[1] for r in self.db.execute(
+            "SELECT entity_id, change FROM entity_changes WHERE day = ? ORDER BY entity_id",
+            (day.isoformat(),))}
+
     # -- review -----------------------------------------------------------------------------
 
     def add_review_item(self, kind: str, entity_id: int | None, other_id: int | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from factbook.glossary import Glossary, with_glossary
 from factbook.store.base import Store
 from factbook.vault.journal import Journal
 from factbook.vault.layout import VaultLayout, inside_vault
@@ -21,13 +22,15 @@ class NoteWriter:
     """Renders and writes notes for one run (or only counts them, in a dry run)."""
 
     def __init__(self, layout: VaultLayout, store: Store, run_id: int | None,
-                 dry_run: bool = False, journal: Journal | None = None) -> None:
+                 dry_run: bool = False, glossary: Glossary | None = None,
+                 journal: Journal | None = None) -> None:
         self.layout = layout
         # With a journal, writes are staged and land only when the run's store commits.
         self.journal = journal
         self.store = store
         self.run_id = run_id
         self.dry_run = dry_run
+        self.glossary = glossary  # source notes list the glossary terms their text uses
         self.lookup = Lookup(store)
         self.written: list[str] = []
         self._pending: list[tuple[str, str]] = []
@@ -38,7 +41,8 @@ class NoteWriter:
         self._place_sources(document_ids)
         for document_id in document_ids:
             doc = self.lookup.document(document_id)
-            self._put(doc.note_path, render_source_note(self.lookup, doc, doc.meta.get("original")))
+            note = render_source_note(self.lookup, doc, doc.meta.get("original"))
+            self._put(doc.note_path, with_glossary(note, doc.text, self.glossary))
         for entity_id in sorted(entity_ids):
             entity = self.lookup.entity(entity_id)
             existing = self._read(entity.note_path)
