@@ -21,7 +21,7 @@ from factbook.store.base import Store
 from factbook.store.merge import Merger, MergeResult
 from factbook.vault.adopt import adopt_note
 from factbook.vault.layout import VaultLayout
-from factbook.vault.sync import NoteWriter
+from factbook.vault.sync import NoteWriter, read_back_vault
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,8 @@ class RunReport:
     conflicts: int = 0
     review_items: int = 0
     notes_written: int = 0
+    vault_changes_read: int = 0  # the person's edits read back from the vault before merging
+    notes_skipped: list[str] = field(default_factory=list)  # changed on disk while merging
 
     def to_dict(self) -> dict:
         """The report as plain data."""
@@ -89,6 +91,9 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
     status = "failed"
     try:
         with store.transaction():
+            # The person's edits first: a fact they deleted is a tombstone before any
+            # document of this run can state it again.
+            report.vault_changes_read = read_back_vault(layout, store)
             for start in range(0, len(files), BATCH):
                 batch = files[start:start + BATCH]
                 docs = _read_batch(batch, store, report, max_file_bytes)
@@ -104,6 +109,7 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
             report.entities_updated = len(touched - created)
             writer = NoteWriter(layout, store, run_id, dry_run=dry_run)
             report.notes_written = writer.write(touched, new_docs)
+            report.notes_skipped = writer.skipped
             if dry_run:
                 raise _DryRun()
         status = "ok" if not report.failures else "ok-with-failures"
@@ -190,6 +196,11 @@ def _merge_one(merger: Merger, doc: Document, extraction: Extraction | None) -> 
             merger.store.add_alias(entity_id, alias)
         if note.created:
             merger.store.set_created(entity_id, note.created)
+        if "needs-review" in note.adopted.get("tags", []):
+            # The person's own flag becomes a review item: it stays until they remove it.
+            merger.store.add_review_item("flagged-in-note", entity_id, None,
+                                         f"{doc.path} was tagged needs-review", merger.run_id)
+            result.review_items += 1
         return result
     return merger.merge(doc, extraction)
 

@@ -26,6 +26,7 @@ class EntityRecord:
     created: date
     aliases: list[str] = field(default_factory=list)
     adopted: dict[str, Any] = field(default_factory=dict)
+    merged_into: int | None = None
 
 
 @dataclass
@@ -75,6 +76,17 @@ class FactRecord:
     status: str
     citations: list[Citation] = field(default_factory=list)
     conflicts: list[int] = field(default_factory=list)
+    # Living notes: the person's own wording of the line (and links they added to its
+    # citations), the newer fact that replaced this one, and a deal's stage.
+    user_text: str | None = None
+    user_links: list[str] = field(default_factory=list)
+    superseded_by: int | None = None
+    deal_status: str | None = None
+
+    @property
+    def shown_text(self) -> str:
+        """The text the fact's line shows: the person's wording when they edited it."""
+        return self.user_text if self.user_text is not None else self.text
 
 
 @dataclass
@@ -91,6 +103,8 @@ class TaskRecord:
     done_on: date | None
     entities: list[int]
     block_id: str
+    user_line: str | None = None  # the line as the person last wrote it (block id aside)
+    deleted: bool = False
 
 
 @dataclass
@@ -114,6 +128,8 @@ class ReviewItem:
     other_id: int | None
     detail: str
     status: str
+    fact_id: int | None = None
+    acknowledged: bool = False  # the person removed `needs-review` after it was raised
 
 
 @dataclass
@@ -128,6 +144,7 @@ class NewFact:
     counterparts: list[int] = field(default_factory=list)
     date: date | None = None
     origin: str = "extracted"
+    deal_status: str | None = None
 
 
 class Store(Protocol):
@@ -180,7 +197,7 @@ class Store(Protocol):
 
     # review
     def add_review_item(self, kind: str, entity_id: int | None, other_id: int | None,
-                        detail: str, run_id: int | None) -> None: ...
+                        detail: str, run_id: int | None, fact_id: int | None = None) -> None: ...
     def review_items(self, status: str = "open") -> list[ReviewItem]: ...
 
     # rendering bookkeeping
@@ -193,3 +210,26 @@ class Store(Protocol):
                          completion_tokens: int) -> None: ...
 
     def counts(self) -> dict[str, int]: ...
+
+    # living notes (issue 6): what a person did to the notes, read back
+    def fact_by_block(self, block_id: str) -> FactRecord | None: ...
+    def set_fact_status(self, fact_id: int, status: str) -> None: ...
+    def set_fact_user_text(self, fact_id: int, text: str | None, links: list[str]) -> None: ...
+    def supersede(self, old_id: int, new_id: int) -> None: ...
+    def task_by_block(self, block_id: str) -> TaskRecord | None: ...
+    def find_task(self, key: str, entities: list[int]) -> TaskRecord | None: ...
+    def update_task(self, task_id: int, *, done: bool, done_on: date | None, due: date | None,
+                    user_line: str | None) -> None: ...
+    def delete_task(self, task_id: int) -> None: ...
+    def add_tombstone(self, path: str, scope: str, line: str) -> None: ...
+    def tombstones(self, path: str) -> set[tuple[str, str]]: ...
+    def rendered_base(self, path: str) -> str | None: ...
+    def set_rendered_base(self, path: str, base: str) -> None: ...
+    def rendered_notes(self) -> list[tuple[str, str]]: ...
+    def review_item(self, item_id: int) -> ReviewItem: ...
+    def acknowledge_reviews(self, entity_id: int, up_to: int) -> int: ...
+    def max_review_id(self) -> int: ...
+    def resolve_review(self, item_id: int, status: str) -> None: ...
+    def entity_by_note(self, note_path: str) -> EntityRecord | None: ...
+    def merge_entities(self, keep_id: int, gone_id: int) -> None: ...
+    def remove_alias(self, entity_id: int, alias: str) -> None: ...

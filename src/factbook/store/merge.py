@@ -15,6 +15,11 @@ from factbook.resolve.entities import EntityIndex
 from factbook.resolve.facts import Claim, canonical_text, conflicting, same_claim
 from factbook.resolve.names import display_name
 from factbook.store.base import FactRecord, NewFact, Store
+from factbook.store.living import ACTIVE, task_key
+from factbook.store.supersede import superseded_pair
+
+# Facts an extractor is less sure of than this go to a person (`factbook review`).
+LOW_CONFIDENCE = 0.5
 
 
 @dataclass
@@ -42,10 +47,10 @@ class Merger:
     _facts: dict[int, list[FactRecord]] = field(default_factory=dict)
 
     def facts(self, entity_id: int) -> list[FactRecord]:
-        """The entity's active facts (cached for the run)."""
+        """All the entity's facts, tombstoned and superseded ones included (cached for the
+        run): a source repeating a fact the person deleted only adds a citation to it."""
         if entity_id not in self._facts:
-            self._facts[entity_id] = [f for f in self.store.facts_for_entity(entity_id)
-                                      if f.status == "active"]
+            self._facts[entity_id] = self.store.facts_for_entity(entity_id)
         return self._facts[entity_id]
 
     def merge(self, document: Document, extraction: Extraction, origin: str = "extracted") -> MergeResult:
@@ -59,9 +64,11 @@ class Merger:
             subjects = sorted({ids[s] for s in fact.subjects if s in ids})
             for entity_id in subjects:
                 self.add_fact(entity_id, [s for s in subjects if s != entity_id], fact, doc_id,
-                              origin, result)
+                              origin, result, document.date)
         for task in extraction.tasks:
             ents = sorted({ids[s] for s in task.subjects if s in ids})
+            if self.store.find_task(task_key(task.text), ents) is not None:
+                continue  # written once, where it was first found; its state is the person's
             self.store.add_task(doc_id, task.text, task.owner, task.due, task.priority,
                                 task.done, task.done_on, ents)
         for decision in extraction.decisions:
@@ -95,25 +102,51 @@ class Merger:
         return entity_id
 
     def add_fact(self, entity_id: int, counterparts: list[int], fact: Fact, doc_id: int,
-                 origin: str, result: MergeResult) -> None:
+                 origin: str, result: MergeResult, doc_date: date | None = None) -> None:
         """Cite an existing fact that states the same claim, or add a new one."""
         claim = Claim(fact.text, frozenset(fact.figures), fact.event, fact.stance,
                       frozenset(counterparts))
-        existing = self.facts(entity_id)
-        for stored in existing:
+        everything = self.facts(entity_id)
+        # Live facts first: a repeat cites the shown line rather than a tombstone of it.
+        existing = [f for f in everything if f.status == ACTIVE]
+        for stored in existing + [f for f in everything if f.status != ACTIVE]:
             if any(same_claim(claim, known) for known in _claims(stored)):
                 if self.store.cite(stored.id, doc_id, fact.text, fact.passage or fact.text):
                     result.facts_merged += 1
                     self._retext(stored, fact.text)
                 return
+        status = fact.deal.status if fact.deal else None
         new_id = self.store.add_fact(NewFact(entity_id, fact.text, fact.event, fact.stance,
-                                             fact.figures, counterparts, fact.date, origin))
+                                             fact.figures, counterparts, fact.date or doc_date,
+                                             origin, status))
         self.store.cite(new_id, doc_id, fact.text, fact.passage or fact.text)
         result.facts_added += 1
         for stored in existing:
             if any(conflicting(claim, known) for known in _claims(stored)):
                 self.store.add_conflict(new_id, stored.id)
+                self.store.add_review_item("conflict", entity_id, None,
+                                           f"conflicting reports: {fact.text[:160]}", self.run_id,
+                                           fact_id=new_id)
                 result.conflicts += 1
+                result.review_items += 1
+        if fact.confidence < LOW_CONFIDENCE:
+            self.store.add_review_item("low-confidence", entity_id, None,
+                                       f"low confidence ({fact.confidence:.2f}): {fact.text[:160]}",
+                                       self.run_id, fact_id=new_id)
+            result.review_items += 1
+        self._facts.pop(entity_id, None)
+        self._supersede(entity_id, new_id)
+
+    def _supersede(self, entity_id: int, new_id: int) -> None:
+        """Move older facts about the same thing to History (or the new one, when it is older)."""
+        facts = [f for f in self.facts(entity_id) if f.status == ACTIVE]
+        new = next(f for f in facts if f.id == new_id)
+        for stored in facts:
+            if stored.id == new_id:
+                continue
+            pair = superseded_pair(stored, new)
+            if pair is not None:
+                self.store.supersede(pair[0].id, pair[1].id)
         self._facts.pop(entity_id, None)
 
     def _retext(self, stored: FactRecord, claim: str) -> None:

@@ -27,6 +27,7 @@ class Section:
 
     heading: str
     lines: list[str] = field(default_factory=list)
+    raw: str = ""  # the heading line exactly as written
 
     def items(self) -> list[str]:
         """The text of the list items in this section."""
@@ -80,7 +81,7 @@ def parse_note(text: str) -> ParsedNote:
     for line in body.split("\n"):
         heading = _HEADING.match(line)
         if heading and len(heading.group(1)) == 2:
-            sections.append(Section(heading.group(2)))
+            sections.append(Section(heading.group(2), raw=line))
         elif sections:
             sections[-1].lines.append(line)
         else:

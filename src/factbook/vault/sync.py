@@ -1,16 +1,54 @@
-"""Bringing the vault in line with the store: render the notes a run touched and write
-the ones whose text changed."""
+"""Bringing the vault in line with the store: read back what the person changed, render the
+notes a run touched, merge each with the note on disk, and write the ones that changed.
+
+Ownership rules (docs/ownership.md): factbook changes only the lines it owns; the note
+on disk is never overwritten blindly (it is merged, and not written at all when it
+changes between reading and writing).
+"""
 from __future__ import annotations
 
 import logging
 from pathlib import Path
 
+from factbook.errors import VaultError
 from factbook.store.base import Store
 from factbook.vault.layout import VaultLayout
+from factbook.vault.ownership import merge_note
+from factbook.vault.readback import apply_read_back, read_back
 from factbook.vault.render import Lookup, render_entity_note, render_source_note
-from factbook.vault.writer import text_hash, write_atomic
+from factbook.vault.writer import NoteChangedError, text_hash, write_atomic
 
 log = logging.getLogger(__name__)
+
+
+def read_note_text(path: Path) -> str | None:
+    """A note's text exactly as on disk (line endings kept), None when there is none."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VaultError(f"{path}: cannot read the note ({exc})",
+                         hint="fix or move the file; factbook will not overwrite it") from exc
+
+
+def read_back_vault(layout: VaultLayout, store: Store) -> int:
+    """Read back every note changed since factbook wrote it (deleted and edited lines,
+    checked-off tasks, aliases, a removed `needs-review`); returns how many changes."""
+    up_to = store.max_review_id()
+    changes = 0
+    for rel, sha in store.rendered_notes():
+        try:
+            disk = read_note_text(layout.root / rel)
+        except VaultError as exc:
+            log.warning("%s", exc)
+            continue
+        if disk is None or text_hash(disk) == sha:
+            continue
+        changes += apply_read_back(store, rel, read_back(store.rendered_base(rel), disk), up_to)
+    if changes:
+        log.info("read back %d changes made in the vault", changes)
+    return changes
 
 
 class NoteWriter:
@@ -24,6 +62,7 @@ class NoteWriter:
         self.dry_run = dry_run
         self.lookup = Lookup(store)
         self.written: list[str] = []
+        self.skipped: list[str] = []
 
     def write(self, entity_ids: set[int], document_ids: list[int]) -> int:
         """Place and render the new documents' source notes, then the touched entities'
@@ -34,15 +73,26 @@ class NoteWriter:
             self._put(doc.note_path, render_source_note(self.lookup, doc, doc.meta.get("original")))
         for entity_id in sorted(entity_ids):
             entity = self.lookup.entity(entity_id)
-            existing = self._read(entity.note_path)
-            self._put(entity.note_path, render_entity_note(self.lookup, entity, existing))
+            self._put(entity.note_path, render_entity_note(self.lookup, entity, None))
         return len(self.written)
 
     def rebuild(self) -> int:
-        """Re-render every note from the store."""
+        """Re-render every note from the store (merged entities keep their redirect note)."""
+        read_back_vault(self.layout, self.store)
         docs = [d.id for d in self.store.documents()]
         entities = {e.id for e in self.store.entities()}
+        entities |= {e.id for e in self.merged_entities()}
         return self.write(entities, docs)
+
+    def merged_entities(self):
+        """Entities merged into another (their notes are redirects)."""
+        paths = {rel for rel, _ in self.store.rendered_notes()}
+        out = []
+        for rel in paths:
+            entity = self.store.entity_by_note(rel)
+            if entity is not None and entity.merged_into is not None:
+                out.append(entity)
+        return out
 
     def _place_sources(self, document_ids: list[int]) -> None:
         taken = {Path(e.note_path).stem.casefold() for e in self.store.entities()}
@@ -60,20 +110,30 @@ class NoteWriter:
             self.store.set_document_note(document_id, path)
             doc.note_path = path
 
-    def _read(self, rel: str) -> str | None:
+    def _put(self, rel: str, text: str) -> None:
+        """Merge factbook's rendering with the note on disk and write the result."""
         path = self.layout.root / rel
         try:
-            return path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-
-    def _put(self, rel: str, text: str) -> None:
-        path = self.layout.root / rel
+            disk = read_note_text(path)
+        except VaultError as exc:
+            log.warning("%s", exc)
+            self.skipped.append(rel)
+            return
+        # Without a base (a note factbook did not write, or wrote before keeping one) the
+        # merge is conservative: every line it cannot match to factbook's is kept.
+        base = self.store.rendered_base(rel)
+        merged = merge_note(base, disk, text, self.store.tombstones(rel))
         if self.dry_run:
-            if self._read(rel) != text:
+            if disk != merged.text:
                 self.written.append(rel)
             return
-        if write_atomic(path, text):
-            self.written.append(rel)
-            log.debug("wrote %s", rel)
-        self.store.set_rendered(rel, text_hash(text), self.run_id)
+        try:
+            if write_atomic(path, merged.text, expect=disk):
+                self.written.append(rel)
+                log.debug("wrote %s", rel)
+        except NoteChangedError as exc:
+            log.warning("%s", exc)
+            self.skipped.append(rel)
+            return
+        self.store.set_rendered(rel, text_hash(merged.text), self.run_id)
+        self.store.set_rendered_base(rel, merged.own)

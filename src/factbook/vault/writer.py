@@ -9,20 +9,39 @@ from pathlib import Path
 from factbook.errors import VaultError
 
 
+class NoteChangedError(VaultError):
+    """A note changed on disk between factbook reading it and writing it."""
+
+
 def text_hash(text: str) -> str:
     """The sha256 of a note's text as written (UTF-8)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def write_atomic(path: Path, text: str) -> bool:
+class _Anything:
+    """The default of `write_atomic(expect=...)`: no check of what is on disk."""
+
+
+ANYTHING = _Anything()
+
+
+def write_atomic(path: Path, text: str, expect: str | None | _Anything = ANYTHING) -> bool:
     """Write `text` to `path` so that a crash leaves either the old or the new file.
 
     Returns False (and writes nothing) when the file already holds exactly `text`.
+    With `expect` (the text read before merging, None for "no file"), a note the person
+    changed meanwhile is not overwritten: `NoteChangedError` is raised instead.
     """
     data = text.encode("utf-8")
     try:
-        if path.exists() and path.read_bytes() == data:
+        current = path.read_bytes() if path.exists() else None
+        if current == data:
             return False
+        if not isinstance(expect, _Anything):
+            wanted = expect.encode("utf-8") if expect is not None else None
+            if current != wanted:
+                raise NoteChangedError(f"{path}: the note changed while factbook was merging it; "
+                                       "left as it is", hint="run the command again")
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
         try:
