@@ -28,8 +28,8 @@ from factbook.vault.sync import NoteWriter
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Turn documents into a living Obsidian vault of cited facts.")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 VaultOption = Annotated[Optional[Path], typer.Option(
     "--vault", help="The vault folder (default: $FACTBOOK_VAULT, then the current directory).")]

@@ -97,7 +97,7 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
             for start in range(0, len(files), BATCH):
                 batch = files[start:start + BATCH]
                 docs = _read_batch(batch, store, report, max_file_bytes)
-                for doc, extraction in _extract_batch(docs, extractor, store, report):
+                for doc, extraction in _extract_batch(docs, extractor, index, report):
                     result = _merge_one(merger, doc, extraction)
                     new_docs.append(result.document_id)
                     created |= result.entities_created
@@ -158,10 +158,9 @@ def _read_batch(files: list[Path], store: Store, report: RunReport,
     return sorted(docs, key=lambda d: d.kind is not DocumentKind.NOTE)
 
 
-def _extract_batch(docs: list[Document], extractor: Extractor, store: Store,
+def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityIndex,
                    report: RunReport) -> list[tuple[Document, Extraction]]:
-    context = Context(known=[KnownEntity(e.id, e.name, e.kind, tuple(e.aliases))
-                             for e in store.entities()])
+    context = Context(known=index.known())
 
     def run(doc: Document) -> tuple[Document, Extraction | None, str | None]:
         if doc.note_type:

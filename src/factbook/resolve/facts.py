@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from factbook.resolve.names import fold
 
@@ -25,29 +26,34 @@ class Claim:
     stance: str | None = None
     entities: frozenset[int] = frozenset()
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The claim's content words, computed once."""
+        return content_words(self.text)
+
 
 def content_words(text: str) -> frozenset[str]:
     """The words of `text` that carry meaning."""
     return frozenset(w for w in _WORD.findall(fold(text)) if w not in _STOP)
 
 
-def overlap(a: str, b: str) -> float:
-    """Jaccard similarity of the content words of two texts."""
-    wa, wb = content_words(a), content_words(b)
+def overlap(a: Claim, b: Claim) -> float:
+    """Jaccard similarity of the content words of two claims."""
+    wa, wb = a.words, b.words
     return len(wa & wb) / max(1, len(wa | wb))
 
 
 def same_claim(a: Claim, b: Claim) -> bool:
     """True when two claims state the same thing (then they become one fact, two citations)."""
-    if fold(a.text) == fold(b.text):
+    if a.text == b.text:
         return True
     if a.stance != b.stance:
         return False
     if a.figures and b.figures:
-        return bool(a.figures & b.figures) and overlap(a.text, b.text) >= 0.2
+        return bool(a.figures & b.figures) and overlap(a, b) >= 0.2
     if a.event and a.event == b.event and a.entities == b.entities:
         return True
-    return overlap(a.text, b.text) >= SAME_TEXT
+    return overlap(a, b) >= SAME_TEXT
 
 
 def conflicting(a: Claim, b: Claim) -> bool:

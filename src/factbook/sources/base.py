@@ -52,7 +52,8 @@ def decode_text(path: Path, data: bytes) -> str:
 
 def clean_text(text: str) -> str:
     """Repair encoding damage (ftfy), normalize Unicode and line endings, drop control characters."""
-    text = ftfy.fix_text(text, normalization="NFC")
+    if not text.isascii():  # mojibake needs non-ASCII characters; skip ftfy's cost otherwise
+        text = ftfy.fix_text(text, normalization="NFC")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     return unicodedata.normalize("NFC", text).strip()

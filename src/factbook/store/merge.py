@@ -14,8 +14,8 @@ from factbook.models import Document, Extraction, Fact, KnownEntity, Mention
 from factbook.resolve.entities import EntityIndex
 from factbook.resolve.facts import Claim, canonical_text, conflicting, same_claim
 from factbook.resolve.names import display_name
-from factbook.store.base import FactRecord, NewFact, Store
-from factbook.store.living import ACTIVE, task_key
+from factbook.store.base import Citation, FactRecord, NewFact, Store
+from factbook.store.living import ACTIVE, SUPERSEDED, task_key
 from factbook.store.supersede import superseded_pair
 
 # Facts an extractor is less sure of than this go to a person (`factbook review`).
@@ -44,13 +44,15 @@ class Merger:
     index: EntityIndex
     note_path_for: Callable[[str, object], str]
     today: date
-    _facts: dict[int, list[FactRecord]] = field(default_factory=dict)
+    _facts: dict[int, list[_Known]] = field(default_factory=dict)
 
-    def facts(self, entity_id: int) -> list[FactRecord]:
-        """All the entity's facts, tombstoned and superseded ones included (cached for the
-        run): a source repeating a fact the person deleted only adds a citation to it."""
+    def facts(self, entity_id: int) -> list[_Known]:
+        """All the entity's facts with their claims, tombstoned and superseded ones included
+        (cached for the run, kept current): a source repeating a fact the person deleted
+        only adds a citation to it."""
         if entity_id not in self._facts:
-            self._facts[entity_id] = self.store.facts_for_entity(entity_id)
+            self._facts[entity_id] = [_Known(f, _claims(f))
+                                      for f in self.store.facts_for_entity(entity_id)]
         return self._facts[entity_id]
 
     def merge(self, document: Document, extraction: Extraction, origin: str = "extracted") -> MergeResult:
@@ -95,10 +97,14 @@ class Merger:
                     "possible-duplicate", entity_id, found.uncertain_with,
                     f"{name} may be the same as {other.name} (score {found.score:.0f})", self.run_id)
                 result.review_items += 1
-        for alias in (mention.name, *mention.aliases):
+        known = self.index.entities.get(entity_id)
+        names = set(known.aliases) | {known.name} if known else set()
+        fresh = [a for a in dict.fromkeys((mention.name, *mention.aliases)) if a not in names]
+        for alias in fresh:
             self.store.add_alias(entity_id, alias)
-        record = self.store.entity(entity_id)
-        self.index.add(KnownEntity(record.id, record.name, record.kind, tuple(record.aliases)))
+        if fresh or known is None:
+            record = self.store.entity(entity_id)
+            self.index.add(KnownEntity(record.id, record.name, record.kind, tuple(record.aliases)))
         return entity_id
 
     def add_fact(self, entity_id: int, counterparts: list[int], fact: Fact, doc_id: int,
@@ -108,56 +114,69 @@ class Merger:
                       frozenset(counterparts))
         everything = self.facts(entity_id)
         # Live facts first: a repeat cites the shown line rather than a tombstone of it.
-        existing = [f for f in everything if f.status == ACTIVE]
-        for stored in existing + [f for f in everything if f.status != ACTIVE]:
-            if any(same_claim(claim, known) for known in _claims(stored)):
-                if self.store.cite(stored.id, doc_id, fact.text, fact.passage or fact.text):
+        existing = [k for k in everything if k.record.status == ACTIVE]
+        passage = fact.passage or fact.text
+        for known in existing + [k for k in everything if k.record.status != ACTIVE]:
+            if any(same_claim(claim, other) for other in known.claims):
+                if self.store.cite(known.record.id, doc_id, fact.text, passage):
+                    known.record.citations.append(Citation(doc_id, fact.text, passage))
+                    known.claims.append(claim)
                     result.facts_merged += 1
-                    self._retext(stored, fact.text)
+                    self._retext(known.record)
                 return
         status = fact.deal.status if fact.deal else None
-        new_id = self.store.add_fact(NewFact(entity_id, fact.text, fact.event, fact.stance,
-                                             fact.figures, counterparts, fact.date or doc_date,
-                                             origin, status))
-        self.store.cite(new_id, doc_id, fact.text, fact.passage or fact.text)
+        when = fact.date or doc_date
+        record = FactRecord(0, entity_id, fact.text, "", fact.event, fact.stance,
+                            sorted(fact.figures), sorted(counterparts), when, origin, ACTIVE,
+                            deal_status=status)
+        record.id = self.store.add_fact(NewFact(entity_id, fact.text, fact.event, fact.stance,
+                                                fact.figures, counterparts, when, origin, status))
+        self.store.cite(record.id, doc_id, fact.text, passage)
+        record.citations.append(Citation(doc_id, fact.text, passage))
         result.facts_added += 1
-        for stored in existing:
-            if any(conflicting(claim, known) for known in _claims(stored)):
-                self.store.add_conflict(new_id, stored.id)
+        for known in existing:
+            if any(conflicting(claim, other) for other in known.claims):
+                self.store.add_conflict(record.id, known.record.id)
+                known.record.conflicts.append(record.id)
+                record.conflicts.append(known.record.id)
                 self.store.add_review_item("conflict", entity_id, None,
                                            f"conflicting reports: {fact.text[:160]}", self.run_id,
-                                           fact_id=new_id)
+                                           fact_id=record.id)
                 result.conflicts += 1
                 result.review_items += 1
         if fact.confidence < LOW_CONFIDENCE:
             self.store.add_review_item("low-confidence", entity_id, None,
                                        f"low confidence ({fact.confidence:.2f}): {fact.text[:160]}",
-                                       self.run_id, fact_id=new_id)
+                                       self.run_id, fact_id=record.id)
             result.review_items += 1
-        self._facts.pop(entity_id, None)
-        self._supersede(entity_id, new_id)
+        everything.append(_Known(record, [claim]))
+        self._supersede(existing, record)
 
-    def _supersede(self, entity_id: int, new_id: int) -> None:
+    def _supersede(self, existing: list[_Known], new: FactRecord) -> None:
         """Move older facts about the same thing to History (or the new one, when it is older)."""
-        facts = [f for f in self.facts(entity_id) if f.status == ACTIVE]
-        new = next(f for f in facts if f.id == new_id)
-        for stored in facts:
-            if stored.id == new_id:
-                continue
-            pair = superseded_pair(stored, new)
-            if pair is not None:
-                self.store.supersede(pair[0].id, pair[1].id)
-        self._facts.pop(entity_id, None)
+        for known in existing:
+            pair = superseded_pair(known.record, new)
+            if pair is not None and pair[0].status == ACTIVE:
+                older, newer = pair
+                self.store.supersede(older.id, newer.id)
+                older.status, older.superseded_by = SUPERSEDED, newer.id
 
-    def _retext(self, stored: FactRecord, claim: str) -> None:
+    def _retext(self, stored: FactRecord) -> None:
         """Show a merged fact with the canonical one of its claims (a person's own text wins)."""
         if stored.origin == "adopted":
             return
-        claims = [c.claim for c in stored.citations] + [claim]
-        text = canonical_text(claims)
+        text = canonical_text([c.claim for c in stored.citations])
         if text != stored.text:
             self.store.set_fact_text(stored.id, text)
-        self._facts.pop(stored.entity_id, None)
+            stored.text = text
+
+
+@dataclass
+class _Known:
+    """A stored fact and the claims of the sources that state it."""
+
+    record: FactRecord
+    claims: list[Claim]
 
 
 def _claims(stored: FactRecord) -> list[Claim]:

@@ -52,7 +52,7 @@ CREATE TABLE aliases (
     entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
     alias TEXT NOT NULL,
     key TEXT NOT NULL,
-    PRIMARY KEY (entity_id, key)
+    PRIMARY KEY (entity_id, alias)
 );
 CREATE INDEX aliases_key ON aliases(key);
 CREATE TABLE document_entities (

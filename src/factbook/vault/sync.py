@@ -8,6 +8,7 @@ changes between reading and writing).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
 
 from factbook.errors import VaultError
@@ -16,9 +17,12 @@ from factbook.vault.layout import VaultLayout
 from factbook.vault.ownership import merge_note
 from factbook.vault.readback import apply_read_back, read_back
 from factbook.vault.render import Lookup, render_entity_note, render_source_note
-from factbook.vault.writer import NoteChangedError, text_hash, write_atomic
+from factbook.vault.writer import text_hash, write_batch
 
 log = logging.getLogger(__name__)
+
+# Notes are written in batches of this many: one sync per batch instead of one per note.
+FLUSH_EVERY = 2000
 
 
 def read_note_text(path: Path) -> str | None:
@@ -63,6 +67,7 @@ class NoteWriter:
         self.lookup = Lookup(store)
         self.written: list[str] = []
         self.skipped: list[str] = []
+        self._pending: list[_Pending] = []
 
     def write(self, entity_ids: set[int], document_ids: list[int]) -> int:
         """Place and render the new documents' source notes, then the touched entities'
@@ -74,6 +79,7 @@ class NoteWriter:
         for entity_id in sorted(entity_ids):
             entity = self.lookup.entity(entity_id)
             self._put(entity.note_path, render_entity_note(self.lookup, entity, None))
+        self._flush()
         return len(self.written)
 
     def rebuild(self) -> int:
@@ -127,13 +133,39 @@ class NoteWriter:
             if disk != merged.text:
                 self.written.append(rel)
             return
-        try:
-            if write_atomic(path, merged.text, expect=disk):
-                self.written.append(rel)
-                log.debug("wrote %s", rel)
-        except NoteChangedError as exc:
-            log.warning("%s", exc)
-            self.skipped.append(rel)
+        self._pending.append(_Pending(rel, merged.text, merged.own, disk))
+        if len(self._pending) >= FLUSH_EVERY:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write what is pending in one atomic batch (never over a note that changed since
+        it was read) and record what factbook wrote."""
+        if not self._pending:
             return
-        self.store.set_rendered(rel, text_hash(merged.text), self.run_id)
-        self.store.set_rendered_base(rel, merged.own)
+        root = self.layout.root
+        skipped: list[Path] = []
+        changed = set(write_batch([(root / p.rel, p.text) for p in self._pending],
+                                  expect={root / p.rel: p.disk for p in self._pending},
+                                  skipped=skipped))
+        for path in skipped:
+            log.warning("%s: the note changed while factbook was merging it; left as it is "
+                        "(the next run merges it)", path)
+        for item in self._pending:
+            if root / item.rel in skipped:
+                self.skipped.append(item.rel)
+                continue
+            if root / item.rel in changed:
+                self.written.append(item.rel)
+            self.store.set_rendered(item.rel, text_hash(item.text), self.run_id)
+            self.store.set_rendered_base(item.rel, item.own)
+        self._pending.clear()
+
+
+@dataclass
+class _Pending:
+    """A merged note waiting to be written, with what was on disk when it was merged."""
+
+    rel: str
+    text: str
+    own: str
+    disk: str | None

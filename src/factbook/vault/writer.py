@@ -71,3 +71,45 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def write_batch(items: list[tuple[Path, str]], expect: dict[Path, str | None] | None = None,
+                skipped: list[Path] | None = None) -> list[Path]:
+    """Write many notes atomically, cheaply: every new text goes to a temp file beside its
+    note, one `sync` makes them durable, then each is renamed over its note and each
+    folder is synced once. A crash leaves every note either old or new.
+
+    With `expect` (path -> the text read before merging, None for "no file"), a note that
+    changed on disk meanwhile is not overwritten; its path is added to `skipped`.
+    Returns the paths that changed (unchanged files are not touched).
+    """
+    pending: list[tuple[Path, str]] = []
+    try:
+        for path, text in items:
+            data = text.encode("utf-8")
+            current = path.read_bytes() if path.exists() else None
+            if current == data:
+                continue
+            if expect is not None and path in expect:
+                wanted = expect[path]
+                if current != (wanted.encode("utf-8") if wanted is not None else None):
+                    if skipped is not None:
+                        skipped.append(path)
+                    continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            pending.append((path, tmp))
+        if pending:
+            os.sync()
+        for path, tmp in pending:
+            os.replace(tmp, path)
+        for folder in {path.parent for path, _ in pending}:
+            _fsync_dir(folder)
+    except OSError as exc:
+        for _, tmp in pending:
+            Path(tmp).unlink(missing_ok=True)
+        raise VaultError(f"cannot write notes ({exc.strerror or exc}: {exc.filename or ''})",
+                         hint="check the vault is writable and the disk has room") from exc
+    return [path for path, _ in pending]
