@@ -239,3 +239,20 @@ class LivingNotesMixin:
                 ids.discard(owner)  # a fact is not its own counterpart
             self.db.execute(f"UPDATE {table} SET {column} = ? WHERE id = ?",  # noqa: S608
                             (json.dumps(sorted(ids)), row[0]))
+
+    def tasks_for_entity(self, entity_id: int) -> list[TaskRecord]:
+        """Every task (deleted ones aside) that concerns an entity."""
+        rows = self.db.execute(
+            "SELECT t.* FROM tasks t, json_each(t.entities) j WHERE j.value = ? AND t.deleted = 0"
+            " ORDER BY t.id", (entity_id,))
+        return [task_record(r) for r in rows]
+
+    def set_task_line(self, task_id: int, user_line: str | None) -> None:
+        """Replace the wording a task is written with (used when a merge renames its tag)."""
+        self.db.execute("UPDATE tasks SET user_line = ? WHERE id = ?", (user_line, task_id))
+
+    def documents_citing(self, entity_id: int) -> list[int]:
+        """Ids of the documents that involve an entity."""
+        return [r[0] for r in self.db.execute(
+            "SELECT document_id FROM document_entities WHERE entity_id = ? ORDER BY document_id",
+            (entity_id,))]
