@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -69,11 +70,7 @@ def parse_note(text: str) -> ParsedNote:
     match = _FRONT.match(text)
     if match:
         raw = match.group(1)
-        try:
-            loaded = YAML(typ="safe").load(raw)
-            meta = loaded if isinstance(loaded, dict) else {}
-        except YAMLError:
-            meta = {}
+        meta = dict(_load_front_matter(raw))
         blocks = _key_blocks(raw)
         body = text[match.end():]
     preamble: list[str] = []
@@ -88,6 +85,17 @@ def parse_note(text: str) -> ParsedNote:
             preamble.append(line)
     return ParsedNote(meta={str(k): v for k, v in meta.items()}, meta_blocks=blocks,
                       preamble=preamble, sections=sections)
+
+
+@lru_cache(maxsize=4096)
+def _load_front_matter(raw: str) -> dict[str, Any]:
+    """The front matter as data. Cached: a run parses the same headers again and again
+    (what factbook wrote, what is on disk, what it renders now), and YAML is slow."""
+    try:
+        loaded = YAML(typ="safe").load(raw)
+    except YAMLError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def _key_blocks(raw: str) -> dict[str, str]:
