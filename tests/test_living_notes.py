@@ -97,3 +97,81 @@ def test_a_note_changed_while_merging_is_left_alone(vault, tmp_path):
     assert read(target) == "the person typed this meanwhile\n"
     assert writer.skipped == ["Accounts/Odd.md"]
     store.close()
+
+
+# -- time: newer facts about the same thing supersede older ones -------------------------------
+
+class ScriptedExtractor:
+    """Returns a prepared extraction per document title: what a full extractor would find
+    (events, figures, deal stages), so the time rules are tested independently of it."""
+
+    name = "offline"
+    concurrency = 1
+
+    def __init__(self, script):
+        self.script = script
+
+    def extract(self, document, context):
+        return self.script[document.title]()
+
+
+def _time_script():
+    from factbook.models import Deal, Extraction, Fact, Mention
+
+    def doc(text, event, figures=(), stage=None):
+        subjects = ["Larkspur Corp", "Tidewell Inc"] if "Tidewell" in text else ["Larkspur Corp", "Mirro Ltd"]
+        return lambda: Extraction(
+            mentions=[Mention(s) for s in subjects],
+            facts=[Fact(text=text, subjects=subjects, figures=list(figures), event=event,
+                        deal=Deal(status=stage) if stage else None)])
+    return {
+        "Offer": doc("Larkspur Corp offered 80 dlrs a share for Tidewell Inc.", "offer", ["usd-per-share:80"]),
+        "Raise": doc("Larkspur Corp raised its offer for Tidewell Inc to 92.50 dlrs a share.", "offer",
+                     ["usd-per-share:92.5"]),
+        "Unit sale": doc("Larkspur Corp agreed to sell its Kestrel unit to Mirro Ltd.", "deal", stage="agreed"),
+        "Called off": doc("Larkspur Corp terminated the sale of its Kestrel unit to Mirro Ltd.", "deal",
+                          stage="terminated"),
+    }
+
+
+@pytest.mark.parametrize("order", [("Offer", "Raise", "Unit sale", "Called off"),
+                                   ("Called off", "Raise", "Unit sale", "Offer")])
+def test_newer_facts_supersede_older_ones_which_move_to_history(vault, tmp_path, order):
+    from factbook.cli import init_vault
+    from factbook.pipeline import ingest
+    from factbook.store import open_store
+
+    dates = {"Unit sale": "2026-02-01", "Offer": "2026-03-01", "Raise": "2026-03-09",
+             "Called off": "2026-04-01"}
+    layout = init_vault(vault)
+    store = open_store(layout.state_dir)
+    extractor = ScriptedExtractor(_time_script())
+    for title in order:
+        path = tmp_path / f"{title}.md"
+        path.write_text(f"---\ntitle: {title}\ndate: {dates[title]}\n---\nBody.\n", encoding="utf-8")
+        ingest([path], layout, store, extractor)
+    store.close()
+    text = read(vault / "Accounts" / "Larkspur.md")
+    current, history = fact_lines(text), fact_lines(text, "History")
+    assert [ln for ln in current if "92.50" in ln] and not [ln for ln in current if " 80 dlrs" in ln]
+    assert [ln for ln in current if "terminated" in ln] and not [ln for ln in current if "agreed" in ln]
+    assert any(ln.startswith("- 2026-03-01: Larkspur Corp offered 80 dlrs") for ln in history)
+    assert any(ln.startswith("- 2026-02-01: Larkspur Corp agreed to sell") for ln in history)
+    assert text.index("## Key Facts") < text.index("## History") < text.index("## Recent Context")
+
+
+def test_recent_context_is_dated_newest_first_and_capped(cli, vault, tmp_path):
+    from factbook.vault.render import RECENT_CONTEXT_CAP
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for day in range(1, RECENT_CONTEXT_CAP + 3):
+        (folder / f"{day}.md").write_text(
+            f"---\ntitle: Call {day}\ndate: 2026-01-{day:02d}\n---\n"
+            f"Quillfeather Corp booked {day} new seats.\n", encoding="utf-8")
+    cli("ingest", folder, "--vault", vault)
+    lines = fact_lines(read(vault / "Accounts" / "Quillfeather.md"), "Recent Context")
+    dated = [ln[2:12] for ln in lines if ln[2:3].isdigit()]
+    assert len(dated) == RECENT_CONTEXT_CAP and dated == sorted(dated, reverse=True)
+    assert dated[0] == f"2026-01-{RECENT_CONTEXT_CAP + 2:02d}"
+    assert lines[-1].startswith("- … 2 older sources")

@@ -116,7 +116,10 @@ class Merger:
         # Live facts first: a repeat cites the shown line rather than a tombstone of it.
         existing = [k for k in everything if k.record.status == ACTIVE]
         passage = fact.passage or fact.text
+        stage = fact.deal.status if fact.deal else None
         for known in existing + [k for k in everything if k.record.status != ACTIVE]:
+            if stage and known.record.deal_status and known.record.deal_status != stage:
+                continue  # another stage of the deal is news, not a repeat (store/supersede.py)
             if any(same_claim(claim, other) for other in known.claims):
                 if self.store.cite(known.record.id, doc_id, fact.text, passage):
                     known.record.citations.append(Citation(doc_id, fact.text, passage))
@@ -124,13 +127,12 @@ class Merger:
                     result.facts_merged += 1
                     self._retext(known.record)
                 return
-        status = fact.deal.status if fact.deal else None
         when = fact.date or doc_date
         record = FactRecord(0, entity_id, fact.text, "", fact.event, fact.stance,
                             sorted(fact.figures), sorted(counterparts), when, origin, ACTIVE,
-                            deal_status=status)
+                            deal_status=stage)
         record.id = self.store.add_fact(NewFact(entity_id, fact.text, fact.event, fact.stance,
-                                                fact.figures, counterparts, when, origin, status))
+                                                fact.figures, counterparts, when, origin, stage))
         self.store.cite(record.id, doc_id, fact.text, passage)
         record.citations.append(Citation(doc_id, fact.text, passage))
         result.facts_added += 1

@@ -253,7 +253,7 @@ def merge_sections(base: ParsedNote | None, disk: ParsedNote, new: ParsedNote) -
             merged[scope] = Section(n_sec.heading, lines)
             anchor = scope
         elif lines:  # factbook dropped the section; the person's lines in it stay
-            runs.setdefault(anchor, []).append(Section(s.heading, lines + [""], s.raw))
+            runs.setdefault(anchor, []).append(Section(s.heading, ["", *lines], s.raw))
     out = list(runs.get(START, []))
     for scope, n_sec in new_by.items():
         out.append(merged.get(scope) or Section(n_sec.heading, strip_lines(n_sec.lines)))
