@@ -128,14 +128,6 @@ def _counterpart(line: str, key: tuple | None, base_keys: set, present: set,
     return False
 
 
-def _list_items(value: object) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple)):
-        return [str(v) for v in value if v is not None]
-    return [str(value)]
-
-
 def _front(parsed: ParsedNote | None) -> dict[str, str]:
     return dict(parsed.meta_blocks) if parsed else {}
 
@@ -179,9 +171,9 @@ def _unchanged(key: str, block: str, b: dict[str, str], n: dict[str, str],
 def _merged_list(key: str, base: ParsedNote | None, disk: ParsedNote, new: ParsedNote,
                  tombs: set[tuple[str, str]]) -> str:
     scope = list_scope(key)
-    new_items = [i for i in _list_items(new.meta.get(key)) if (scope, i) not in tombs]
-    base_items = _list_items(base.meta.get(key)) if base else None
-    items = merge_lines(base_items, _list_items(disk.meta.get(key)), new_items)
+    new_items = [i for i in new.front_list(key) if (scope, i) not in tombs]
+    base_items = base.front_list(key) if base else None
+    items = merge_lines(base_items, disk.front_list(key), new_items)
     return f"{key}: [{', '.join(scalar(i, in_list=True) for i in items)}]"
 
 
@@ -200,15 +192,12 @@ def filter_new(new: ParsedNote, tombs: set[tuple[str, str]]) -> ParsedNote:
         if (FRONT, key) in tombs:
             continue
         if key in LIST_KEYS:
-            items = [i for i in _list_items(new.meta.get(key)) if (list_scope(key), i) not in tombs]
+            items = [i for i in new.front_list(key) if (list_scope(key), i) not in tombs]
             block = f"{key}: [{', '.join(scalar(i, in_list=True) for i in items)}]"
         blocks[key] = block
-    meta = {k: v for k, v in new.meta.items() if k in blocks}
-    for key in LIST_KEYS:
-        if key in meta:
-            meta[key] = [i for i in _list_items(meta[key]) if (list_scope(key), i) not in tombs]
     preamble = [ln for ln in new.preamble if not ln.strip() or (PREAMBLE, ln) not in tombs]
-    return ParsedNote(meta=meta, meta_blocks=blocks, preamble=preamble, sections=sections)
+    return ParsedNote(meta_blocks=blocks, preamble=preamble, sections=sections,
+                      raw_front="\n".join(blocks.values()))
 
 
 def merge_note(base: str | None, disk: str | None, new: str,

@@ -162,23 +162,17 @@ def _deleted_lines(base: ParsedNote, disk: ParsedNote) -> list[tuple[str, str]]:
         if key not in disk.meta_blocks:
             out.append((FRONT, key))
         elif key in LIST_KEYS:
-            now = {str(i) for i in _items(disk.meta.get(key))}
-            out += [(list_scope(key), str(i)) for i in _items(base.meta.get(key))
-                    if str(i) not in now and str(i) != REVIEW_TAG]
+            now = set(disk.front_list(key))
+            out += [(list_scope(key), i) for i in base.front_list(key)
+                    if i not in now and i != REVIEW_TAG]
     return out
 
 
-def _items(value: object) -> list:
-    if value is None:
-        return []
-    return list(value) if isinstance(value, (list, tuple)) else [value]
-
-
 def _front_changes(base: ParsedNote, disk: ParsedNote, rb: ReadBack) -> None:
-    before = {str(a) for a in _items(base.meta.get("aliases"))}
-    rb.aliases_added = [str(a) for a in _items(disk.meta.get("aliases")) if str(a) not in before]
-    had = REVIEW_TAG in {str(t) for t in _items(base.meta.get("tags"))}
-    has = REVIEW_TAG in {str(t) for t in _items(disk.meta.get("tags"))}
+    before = set(base.front_list("aliases"))
+    rb.aliases_added = [a for a in disk.front_list("aliases") if a not in before]
+    had = REVIEW_TAG in base.front_list("tags")
+    has = REVIEW_TAG in disk.front_list("tags")
     rb.review_tag_removed = had and not has and "tags" in disk.meta_blocks
 
 

@@ -9,7 +9,7 @@ from factbook.models import NOTE_TYPE, EntityKind
 from factbook.store.base import DocumentRecord, EntityRecord, FactRecord, Store
 from factbook.vault.frontmatter import render_front_matter
 from factbook.vault.layout import link, tag_slug
-from factbook.vault.notes import ParsedNote, Section, parse_note, strip_lines
+from factbook.vault.notes import Section, strip_lines
 from factbook.vault.tasks import format_task
 
 RECENT_CONTEXT_CAP = 12
@@ -71,7 +71,6 @@ def render_entity_note(lookup: Lookup, entity: EntityRecord, existing: str | Non
     came from). What the person wrote in the vault is merged in afterwards by
     vault/ownership.py; `existing` is accepted for callers and not needed here."""
     store = lookup.store
-    on_disk = None
     adopted = entity.adopted
     if entity.merged_into is not None:
         return render_redirect_note(lookup, entity)
@@ -81,7 +80,7 @@ def render_entity_note(lookup: Lookup, entity: EntityRecord, existing: str | Non
     docs = store.documents_for_entity(entity.id)
     needs_review = lookup.under_review(entity.id)
     body = [f"# {entity.name}", ""]
-    extra_preamble = _extra_preamble(on_disk, adopted)
+    extra_preamble = _extra_preamble(adopted)
     if extra_preamble:
         body += extra_preamble + [""]
     body += _section("Key Facts", _fact_lines(lookup, facts))
@@ -92,7 +91,7 @@ def render_entity_note(lookup: Lookup, entity: EntityRecord, existing: str | Non
     body += _section("Topics", [f"- {t}" for t in _topics(docs, adopted.get("topics", []))])
     body += _section("Key Decisions", _decision_lines(lookup, entity, adopted.get("decisions", [])))
     body += _section("Related", _related_line(lookup, entity, facts, docs))
-    for section in _kept_sections(on_disk, adopted):
+    for section in _kept_sections(adopted):
         body += [f"## {section.heading}", *strip_lines(section.lines), ""]
     owned = {
         "type": NOTE_TYPE[entity.kind],
@@ -100,7 +99,7 @@ def render_entity_note(lookup: Lookup, entity: EntityRecord, existing: str | Non
         "aliases": entity.aliases or None,
         "created": entity.created,
         "last_contact": _last_contact(docs, adopted.get("last_contact")),
-        "tags": _tags(entity, on_disk, adopted, needs_review),
+        "tags": _tags(entity, adopted, needs_review),
     }
     extra = dict(adopted.get("meta_blocks", {}))
     return render_front_matter(owned, extra) + "\n".join(body).rstrip("\n") + "\n"
@@ -224,9 +223,9 @@ def _last_contact(docs: list[DocumentRecord], kept: object) -> date | None:
     return max(dates) if dates else None
 
 
-def _tags(entity: EntityRecord, on_disk: ParsedNote | None, adopted: dict, needs_review: bool) -> list[str]:
+def _tags(entity: EntityRecord, adopted: dict, needs_review: bool) -> list[str]:
     tags: list[str] = []
-    source = on_disk.meta.get("tags") if on_disk else adopted.get("tags")
+    source = adopted.get("tags")
     if isinstance(source, str):
         source = [source]
     for tag in source or []:
@@ -241,15 +240,13 @@ def _tags(entity: EntityRecord, on_disk: ParsedNote | None, adopted: dict, needs
     return tags
 
 
-def _extra_preamble(on_disk: ParsedNote | None, adopted: dict) -> list[str]:
-    lines = on_disk.preamble if on_disk else adopted.get("preamble", [])
+def _extra_preamble(adopted: dict) -> list[str]:
+    lines = adopted.get("preamble", [])
     kept = [ln for ln in lines if not ln.startswith("# ")]
     return strip_lines(kept)
 
 
-def _kept_sections(on_disk: ParsedNote | None, adopted: dict) -> list[Section]:
-    if on_disk:
-        return on_disk.foreign_sections()
+def _kept_sections(adopted: dict) -> list[Section]:
     return [Section(s["heading"], list(s["lines"])) for s in adopted.get("sections", [])]
 
 
