@@ -45,13 +45,10 @@ def test_person_edits_survive_more_documents_and_the_same_documents_again(cli, v
     write(kickoff, check_off(read(kickoff), "security questionnaire"))
 
     assert cli("ingest", FIXTURES / "second", "--vault", vault).exit_code == 0
-    # The same documents again, and a re-export of the kickoff that differs by a byte.
+    # The same documents again, and a follow-up that repeats the deleted fact and the task.
     assert cli("ingest", first, "--vault", vault).exit_code == 0
-    copy = tmp_path / "again" / "kickoff-copy.md"
-    copy.parent.mkdir()
-    copy.write_text(read(first / "2026-02-02-quillfeather-kickoff.md") + "\n", encoding="utf-8")
-    report = json.loads(cli("ingest", copy, "--vault", vault, "--json").output)
-    assert report["new_sources"], "the re-export is a new source (other bytes)"
+    report = json.loads(cli("ingest", FIXTURES / "repeat", "--vault", vault, "--json").output)
+    assert report["new_sources"], "the follow-up is a new source"
 
     text = read(note)
     facts = fact_lines(text)
@@ -148,7 +145,8 @@ def test_newer_facts_supersede_older_ones_which_move_to_history(vault, tmp_path,
     extractor = ScriptedExtractor(_time_script())
     for title in order:
         path = tmp_path / f"{title}.md"
-        path.write_text(f"---\ntitle: {title}\ndate: {dates[title]}\n---\nBody.\n", encoding="utf-8")
+        path.write_text(f"---\ntitle: {title}\ndate: {dates[title]}\n---\nNotes on {title}.\n",
+                        encoding="utf-8")
         ingest([path], layout, store, extractor)
     store.close()
     text = read(vault / "Accounts" / "Larkspur.md")

@@ -53,20 +53,29 @@ class Merged:
     own: str
 
 
-def _keys(lines: list[str]) -> list[tuple | None]:
-    """A key per line: its block id, else its text and occurrence; blank lines have none."""
-    seen: dict[str, int] = {}
-    out: list[tuple | None] = []
+def _keys(lines: list[str], ours=None) -> list[tuple]:
+    """A key per line: its block id, else its text and occurrence. A blank line is keyed by
+    the last factbook line before it (`ours` tells which they are; all, by default), so
+    factbook's own spacing is told from blank lines a person adds."""
+    seen: dict[object, int] = {}
+    out: list[tuple] = []
+    last: tuple = START
     for line in lines:
         bid = block_id_of(line)
         if bid:
-            out.append(("id", bid))
+            key: tuple = ("id", bid)
         elif line.strip():
             n = seen.get(line, 0)
             seen[line] = n + 1
-            out.append(("tx", line, n))
+            key = ("tx", line, n)
         else:
-            out.append(None)
+            n = seen.get(("bl", last), 0)
+            seen[("bl", last)] = n + 1
+            out.append(("bl", last, n))
+            continue
+        out.append(key)
+        if ours is None or ours(line, key):
+            last = key
     return out
 
 
@@ -81,17 +90,20 @@ def merge_lines(base: list[str] | None, disk: list[str], new: list[str]) -> list
     """Factbook's `new` lines, with the person's lines from `disk` kept after the factbook
     line they followed there. `base` is what factbook wrote last (None when unknown)."""
     new_keys = _keys(new)
-    present = {k for k in new_keys if k is not None}
-    base_keys = {k for k in _keys(base) if k is not None} if base is not None else set()
+    present = set(new_keys)
+    base_keys = set(_keys(base)) if base is not None else set()
     by_norm: dict[str, tuple] = {}
     if base is None:
         for line, key in zip(new, new_keys):
-            if key is not None:
+            if key[0] != "bl":
                 by_norm.setdefault(_norm(line), key)
+    def ours(line: str, key: tuple) -> bool:
+        return _counterpart(line, key, base_keys, present, by_norm, base is None) is not False
+
     runs: dict[tuple, list[str]] = {}
     anchor: tuple = START
     pending: list[str] = []
-    for line, key in zip(disk, _keys(disk)):
+    for line, key in zip(disk, _keys(disk, ours)):
         counterpart = _counterpart(line, key, base_keys, present, by_norm, base is None)
         if counterpart is False:
             pending.append(line)
@@ -104,18 +116,16 @@ def merge_lines(base: list[str] | None, disk: list[str], new: list[str]) -> list
     out = list(runs.get(START, []))
     for line, key in zip(new, new_keys):
         out.append(line)
-        if key is not None and key in runs:
+        if key in runs:
             out.extend(runs.pop(key))
     return strip_lines(out)
 
 
-def _counterpart(line: str, key: tuple | None, base_keys: set, present: set,
+def _counterpart(line: str, key: tuple, base_keys: set, present: set,
                  by_norm: dict[str, tuple], no_base: bool) -> tuple | None | bool:
     """For a disk line: False when it is the person's; else the key of the `new` line that
     replaces it (None when factbook no longer writes it)."""
-    if key is None:
-        return False
-    if key[0] == "id":
+    if key[0] == "id" or (key[0] == "bl" and no_base):
         if key in base_keys or key in present:
             return key if key in present else None
         return False

@@ -73,7 +73,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_batch(items: list[tuple[Path, str]], expect: dict[Path, str | None] | None = None,
+def write_batch(items: list[tuple[Path, str | bytes]], expect: dict[Path, str | None] | None = None,
                 skipped: list[Path] | None = None) -> list[Path]:
     """Write many notes atomically, cheaply: every new text goes to a temp file beside its
     note, one `sync` makes them durable, then each is renamed over its note and each
@@ -85,8 +85,8 @@ def write_batch(items: list[tuple[Path, str]], expect: dict[Path, str | None] | 
     """
     pending: list[tuple[Path, str]] = []
     try:
-        for path, text in items:
-            data = text.encode("utf-8")
+        for path, content in items:
+            data = content.encode("utf-8") if isinstance(content, str) else content
             current = path.read_bytes() if path.exists() else None
             if current == data:
                 continue
