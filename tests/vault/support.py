@@ -1,9 +1,10 @@
 """Helpers for the living-notes tests: a task-aware extractor and vault edits as a person
 makes them in Obsidian.
 
-The offline extractor on this branch is a placeholder that finds no tasks, so tests wrap
-it: checkbox lines of a document become tasks (what the readers and extractors will do),
-and the rest of the text goes to the wrapped extractor unchanged.
+The offline extractor is still a placeholder that reads checkbox lines as part of the
+sentence before them, so tests wrap it: checkbox lines are kept from it and become tasks
+(when neither it nor the pipeline's structured-notes step found them), and the rest of
+the text goes to the wrapped extractor unchanged.
 """
 from __future__ import annotations
 

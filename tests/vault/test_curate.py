@@ -46,6 +46,9 @@ def test_an_uncertain_match_is_listed_tagged_and_merged_on_accept(cli, vault, tm
     redirect = read(gone)
     assert "type: redirect" in redirect and "[[Quillfeather Systems]]" in redirect
     assert "## Mine\n\nmet their CFO" in redirect, "the person's lines in the merged note were lost"
+    before = {p: read(p) for p in vault.rglob("*.md")}
+    assert cli("rebuild", "--vault", vault).exit_code == 0
+    assert {p: read(p) for p in vault.rglob("*.md")} == before
     sources = "".join(read(p) for p in (vault / "Sources").rglob("*.md"))
     assert "[[Quillfeather System]]" not in sources
 

@@ -179,10 +179,11 @@ class LivingNotesMixin:
         row = self.db.execute("SELECT id FROM entities WHERE note_path = ?", (note_path,)).fetchone()
         return self.entity(row[0]) if row else None  # type: ignore[attr-defined]
 
-    def remove_alias(self, entity_id: int, alias: str) -> None:
-        """Forget one name of an entity (its own name stays)."""
-        self.db.execute("DELETE FROM aliases WHERE entity_id = ? AND key = ? AND alias <> "
-                        "(SELECT name FROM entities WHERE id = ?)", (entity_id, name_key(alias), entity_id))
+    def merged_entities(self) -> list[EntityRecord]:
+        """Entities merged into another (their notes are redirects)."""
+        ids = [r[0] for r in self.db.execute(
+            "SELECT id FROM entities WHERE merged_into IS NOT NULL ORDER BY id")]
+        return [self.entity(i) for i in ids]  # type: ignore[attr-defined]
 
     def merge_entities(self, keep_id: int, gone_id: int) -> None:
         """Fold entity `gone_id` into `keep_id`: facts, citations, aliases, documents, tasks,

@@ -87,18 +87,8 @@ class NoteWriter:
         read_back_vault(self.layout, self.store)
         docs = [d.id for d in self.store.documents()]
         entities = {e.id for e in self.store.entities()}
-        entities |= {e.id for e in self.merged_entities()}
+        entities |= {e.id for e in self.store.merged_entities()}
         return self.write(entities, docs)
-
-    def merged_entities(self):
-        """Entities merged into another (their notes are redirects)."""
-        paths = {rel for rel, _ in self.store.rendered_notes()}
-        out = []
-        for rel in paths:
-            entity = self.store.entity_by_note(rel)
-            if entity is not None and entity.merged_into is not None:
-                out.append(entity)
-        return out
 
     def _place_sources(self, document_ids: list[int]) -> None:
         taken = {Path(e.note_path).stem.casefold() for e in self.store.entities()}
