@@ -160,7 +160,9 @@ def _thread_meta(headers: dict[str, str], file_path: str) -> dict[str, str]:
     root = (references or in_reply_to or message_id or [""])[0]
     return {"message_id": message_id[0] if message_id else "",
             "in_reply_to": in_reply_to[-1] if in_reply_to else "",
-            "thread_id": root, "subject": clean_text(headers["subject"]), "file": file_path}
+            "thread_id": root, "subject": clean_text(headers["subject"]), "file": file_path,
+            # Who wrote from which address: tells colleagues (the user's domain) from others.
+            "addresses": ", ".join(h for h in (headers["from"], headers["to"], headers["cc"]) if h)}
 
 
 def _ids(value: str) -> list[str]:

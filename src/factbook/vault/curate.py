@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from factbook.errors import FactbookError
 from factbook.query.entities import find_entity
-from factbook.store.base import EntityRecord, Store
+from factbook.store.base import EntityRecord, ReviewItem, Store
 from factbook.store.living import REJECTED
+from factbook.vault.journal import journaled, recover_vault
 from factbook.vault.layout import VaultLayout
+from factbook.vault.lock import vault_lock
 from factbook.vault.render import entity_tag
 from factbook.vault.sync import NoteWriter, read_back_vault, read_note_text
-from factbook.vault.writer import text_hash, write_atomic
+from factbook.vault.writer import text_hash, write_batch
 
 log = logging.getLogger(__name__)
 
@@ -35,60 +39,90 @@ class Outcome:
     links_rewritten: list[str] = field(default_factory=list)
 
 
-def accept(layout: VaultLayout, store: Store, item_id: int) -> Outcome:
+def accept(layout: VaultLayout, store: Store, item_id: int, wait: bool = False) -> Outcome:
     """Accept a review item: an uncertain match is merged; a conflict or low-confidence
     fact is kept as it is."""
-    with store.transaction():
-        read_back_vault(layout, store)
+    with _decision(layout, store, wait) as todo:
         item = _open_item(store, item_id)
+        store.resolve_review(item_id, "accepted")
         if item.kind == "possible-duplicate" and item.entity_id and item.other_id:
             keep, gone = store.entity(item.other_id), store.entity(item.entity_id)
-            outcome = _merge(layout, store, keep, gone)
-            store.resolve_review(item_id, "accepted")
-            return outcome
-        store.resolve_review(item_id, "accepted")
-        written = _render(layout, store, {i for i in (item.entity_id, item.other_id) if i})
-    return Outcome(f"accepted {item.kind} #{item_id}", written)
+            todo.message = f"accepted #{item_id}: " + _merge(layout, store, keep, gone, todo)
+        else:
+            todo.message = f"accepted {item.kind} #{item_id}"
+            todo.entities |= {i for i in (item.entity_id, item.other_id) if i}
+    return todo.outcome()
 
 
-def reject(layout: VaultLayout, store: Store, item_id: int) -> Outcome:
+def reject(layout: VaultLayout, store: Store, item_id: int, wait: bool = False) -> Outcome:
     """Reject a review item: a fact it was raised for is tombstoned (never shown again);
     an uncertain match stays two entities."""
-    with store.transaction():
-        read_back_vault(layout, store)
+    with _decision(layout, store, wait) as todo:
         item = _open_item(store, item_id)
         if item.fact_id is not None:
             store.set_fact_status(item.fact_id, REJECTED)
         store.resolve_review(item_id, "rejected")
-        written = _render(layout, store, {i for i in (item.entity_id, item.other_id) if i})
-    return Outcome(f"rejected {item.kind} #{item_id}", written)
+        todo.message = f"rejected {item.kind} #{item_id}"
+        todo.entities |= {i for i in (item.entity_id, item.other_id) if i}
+    return todo.outcome()
 
 
-def merge(layout: VaultLayout, store: Store, keep_name: str, gone_name: str) -> Outcome:
+def merge(layout: VaultLayout, store: Store, keep_name: str, gone_name: str,
+          wait: bool = False) -> Outcome:
     """Merge the entity called `gone_name` into the one called `keep_name`."""
-    with store.transaction():
-        read_back_vault(layout, store)
+    with _decision(layout, store, wait) as todo:
         keep, gone = find_entity(store, keep_name), find_entity(store, gone_name)
         if keep.id == gone.id:
             raise FactbookError(f"{keep_name!r} and {gone_name!r} are already one entity")
-        return _merge(layout, store, keep, gone)
+        todo.message = _merge(layout, store, keep, gone, todo)
+    return todo.outcome()
 
 
-def add_alias(layout: VaultLayout, store: Store, entity_name: str, alias: str) -> Outcome:
+def add_alias(layout: VaultLayout, store: Store, entity_name: str, alias: str,
+              wait: bool = False) -> Outcome:
     """Add another name for an entity (it resolves to the entity from then on)."""
-    with store.transaction():
-        read_back_vault(layout, store)
+    with _decision(layout, store, wait) as todo:
         entity = find_entity(store, entity_name)
         other = store.find_entity(alias)
         if other is not None and other.id != entity.id:
             raise FactbookError(f"{alias!r} is already the entity {other.name!r}",
                                 hint=f'merge them: factbook merge "{entity.name}" "{other.name}"')
         store.add_alias(entity.id, alias)
-        written = _render(layout, store, {entity.id})
-    return Outcome(f"{alias!r} is now an alias of {entity.name}", written)
+        todo.message = f"{alias!r} is now an alias of {entity.name}"
+        todo.entities.add(entity.id)
+    return todo.outcome()
 
 
-def _open_item(store: Store, item_id: int):
+@dataclass
+class _Todo:
+    """What a decision changed and which notes to render again."""
+
+    message: str = ""
+    entities: set[int] = field(default_factory=set)
+    documents: list[int] = field(default_factory=list)
+    relinked: list[str] = field(default_factory=list)
+    written: int = 0
+
+    def outcome(self) -> Outcome:
+        return Outcome(self.message, self.written, self.relinked)
+
+
+@contextmanager
+def _decision(layout: VaultLayout, store: Store, wait: bool) -> Iterator[_Todo]:
+    """Under the vault lock: read the vault back, let the caller change the store (one
+    transaction), then render the notes concerned in a journaled write."""
+    todo = _Todo()
+    with vault_lock(layout.state_dir, wait):
+        recover_vault(layout.root, layout.state_dir, store)
+        with store.transaction():
+            read_back_vault(layout, store)
+            yield todo
+        with journaled(layout.root, layout.state_dir, store) as journal:
+            writer = NoteWriter(layout, store, None, journal=journal)
+            todo.written = writer.write(todo.entities, todo.documents)
+
+
+def _open_item(store: Store, item_id: int) -> ReviewItem:
     item = store.review_item(item_id)
     if item.status != "open":
         raise FactbookError(f"review item #{item_id} is already {item.status}",
@@ -96,24 +130,19 @@ def _open_item(store: Store, item_id: int):
     return item
 
 
-def _render(layout: VaultLayout, store: Store, entity_ids: set[int],
-            document_ids: list[int] | None = None) -> int:
-    writer = NoteWriter(layout, store, None)
-    return writer.write(entity_ids, document_ids or [])
-
-
-def _merge(layout: VaultLayout, store: Store, keep: EntityRecord, gone: EntityRecord) -> Outcome:
+def _merge(layout: VaultLayout, store: Store, keep: EntityRecord, gone: EntityRecord,
+           todo: _Todo) -> str:
     old_tag, new_tag = entity_tag(gone), entity_tag(keep)
     store.merge_entities(keep.id, gone.id)
     for task in store.tasks_for_entity(keep.id):
         if task.user_line and f"#{old_tag}" in task.user_line:
             store.set_task_line(task.id, _retag(task.user_line, old_tag, new_tag))
-    rewritten = relink_vault(layout, store, Path(gone.note_path).stem, Path(keep.note_path).stem,
-                             old_tag, new_tag)
-    docs = store.documents_citing(keep.id)
-    related = {e for d in docs for e in store.entities_for_document(d)}
-    written = _render(layout, store, related | {keep.id, gone.id}, docs)
-    return Outcome(f"merged {gone.name} into {keep.name}", written, rewritten)
+    todo.relinked = relink_vault(layout, store, Path(gone.note_path).stem,
+                                 Path(keep.note_path).stem, old_tag, new_tag)
+    todo.documents = store.documents_citing(keep.id)
+    todo.entities |= {e for d in todo.documents for e in store.entities_for_document(d)}
+    todo.entities |= {keep.id, gone.id}
+    return f"merged {gone.name} into {keep.name}"
 
 
 def _retag(text: str, old_tag: str, new_tag: str) -> str:
@@ -147,7 +176,11 @@ def relink_vault(layout: VaultLayout, store: Store, old_stem: str, new_stem: str
         if new == text:
             continue
         was_ours = store.rendered_hash(rel) == text_hash(text)
-        write_atomic(path, new, expect=text)
+        skipped: list[Path] = []
+        write_batch([(path, new)], expect={path: text}, skipped=skipped)
+        if skipped:
+            raise FactbookError(f"{path}: the note changed while its links were rewritten",
+                                hint="run the merge again")
         base = store.rendered_base(rel)
         if was_ours:
             store.set_rendered(rel, text_hash(new), None)

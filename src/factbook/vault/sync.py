@@ -2,8 +2,8 @@
 notes a run touched, merge each with the note on disk, and write the ones that changed.
 
 Ownership rules (docs/ownership.md): factbook changes only the lines it owns; the note
-on disk is never overwritten blindly (it is merged, and not written at all when it
-changes between reading and writing).
+on disk is never overwritten blindly (it is merged, and in a batch write it is not
+written at all when it changed between reading and writing).
 """
 from __future__ import annotations
 
@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from factbook.errors import VaultError
+
+from factbook.glossary import Glossary, with_glossary
 from factbook.store.base import Store
-from factbook.vault.layout import VaultLayout
+from factbook.vault.journal import Journal
+from factbook.vault.layout import VaultLayout, inside_vault
 from factbook.vault.ownership import merge_note
 from factbook.vault.readback import apply_read_back, read_back
 from factbook.vault.render import Lookup, render_entity_note, render_source_note
@@ -43,7 +46,7 @@ def read_back_vault(layout: VaultLayout, store: Store) -> int:
     changes = 0
     for rel, sha in store.rendered_notes():
         try:
-            disk = read_note_text(layout.root / rel)
+            disk = read_note_text(inside_vault(layout.root, rel))
         except VaultError as exc:
             log.warning("%s", exc)
             continue
@@ -59,11 +62,15 @@ class NoteWriter:
     """Renders and writes notes for one run (or only counts them, in a dry run)."""
 
     def __init__(self, layout: VaultLayout, store: Store, run_id: int | None,
-                 dry_run: bool = False) -> None:
+                 dry_run: bool = False, glossary: Glossary | None = None,
+                 journal: Journal | None = None) -> None:
         self.layout = layout
+        # With a journal, writes are staged and land only when the run's store commits.
+        self.journal = journal
         self.store = store
         self.run_id = run_id
         self.dry_run = dry_run
+        self.glossary = glossary  # source notes list the glossary terms their text uses
         self.lookup = Lookup(store)
         self.written: list[str] = []
         self.skipped: list[str] = []
@@ -75,7 +82,8 @@ class NoteWriter:
         self._place_sources(document_ids)
         for document_id in document_ids:
             doc = self.lookup.document(document_id)
-            self._put(doc.note_path, render_source_note(self.lookup, doc, doc.meta.get("original")))
+            note = render_source_note(self.lookup, doc, doc.meta.get("original"))
+            self._put(doc.note_path, with_glossary(note, doc.text, self.glossary))
         for entity_id in sorted(entity_ids):
             entity = self.lookup.entity(entity_id)
             self._put(entity.note_path, render_entity_note(self.lookup, entity, None))
@@ -83,7 +91,8 @@ class NoteWriter:
         return len(self.written)
 
     def rebuild(self) -> int:
-        """Re-render every note from the store (merged entities keep their redirect note)."""
+        """Re-render every note from the store, after reading back the person's changes
+        (merged entities keep their redirect notes)."""
         read_back_vault(self.layout, self.store)
         docs = [d.id for d in self.store.documents()]
         entities = {e.id for e in self.store.entities()}
@@ -107,25 +116,33 @@ class NoteWriter:
             doc.note_path = path
 
     def _put(self, rel: str, text: str) -> None:
-        """Merge factbook's rendering with the note on disk and write the result."""
-        path = self.layout.root / rel
+        """Merge factbook's rendering with the note on disk, then write (or stage) it."""
         try:
-            disk = read_note_text(path)
+            disk = read_note_text(inside_vault(self.layout.root, rel))
         except VaultError as exc:
             log.warning("%s", exc)
             self.skipped.append(rel)
             return
         # Without a base (a note factbook did not write, or wrote before keeping one) the
         # merge is conservative: every line it cannot match to factbook's is kept.
-        base = self.store.rendered_base(rel)
-        merged = merge_note(base, disk, text, self.store.tombstones(rel))
+        merged = merge_note(self.store.rendered_base(rel), disk, text, self.store.tombstones(rel))
         if self.dry_run:
             if disk != merged.text:
                 self.written.append(rel)
             return
+        if self.journal is not None:
+            # Staged: the note lands only when the run's store transaction commits.
+            if self.journal.stage(rel, merged.text):
+                self.written.append(rel)
+            self._recorded(rel, merged.text, merged.own)
+            return
         self._pending.append(_Pending(rel, merged.text, merged.own, disk))
         if len(self._pending) >= FLUSH_EVERY:
             self._flush()
+
+    def _recorded(self, rel: str, text: str, own: str) -> None:
+        self.store.set_rendered(rel, text_hash(text), self.run_id)
+        self.store.set_rendered_base(rel, own)
 
     def _flush(self) -> None:
         """Write what is pending in one atomic batch (never over a note that changed since
@@ -133,21 +150,21 @@ class NoteWriter:
         if not self._pending:
             return
         root = self.layout.root
+        paths = {item.rel: inside_vault(root, item.rel) for item in self._pending}
         skipped: list[Path] = []
-        changed = set(write_batch([(root / p.rel, p.text) for p in self._pending],
-                                  expect={root / p.rel: p.disk for p in self._pending},
+        changed = set(write_batch([(paths[p.rel], p.text) for p in self._pending],
+                                  expect={paths[p.rel]: p.disk for p in self._pending},
                                   skipped=skipped))
         for path in skipped:
             log.warning("%s: the note changed while factbook was merging it; left as it is "
                         "(the next run merges it)", path)
         for item in self._pending:
-            if root / item.rel in skipped:
+            if paths[item.rel] in skipped:
                 self.skipped.append(item.rel)
                 continue
-            if root / item.rel in changed:
+            if paths[item.rel] in changed:
                 self.written.append(item.rel)
-            self.store.set_rendered(item.rel, text_hash(item.text), self.run_id)
-            self.store.set_rendered_base(item.rel, item.own)
+            self._recorded(item.rel, item.text, item.own)
         self._pending.clear()
 
 
