@@ -351,6 +351,106 @@ def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
 
 
 @app.command()
+def review(vault: VaultOption = None,
+           accept_id: Annotated[Optional[int], typer.Option(
+               "--accept", help="Accept item ID: a possible duplicate is merged, a fact is kept.")] = None,
+           reject_id: Annotated[Optional[int], typer.Option(
+               "--reject", help="Reject item ID: its fact is tombstoned, a possible duplicate stays apart.")] = None,
+           as_json: JsonOption = False) -> None:
+    """List what needs a person, or accept or reject one item.
+
+    Example: factbook review --vault ~/Vault; factbook review --reject 3
+    """
+    from factbook.query.review import open_reviews
+    from factbook.vault import curate
+
+    try:
+        layout = _layout(vault)
+        store = open_store(layout.state_dir)
+        try:
+            if accept_id is not None and reject_id is not None:
+                raise FactbookError("give --accept or --reject, not both")
+            if accept_id is not None or reject_id is not None:
+                decide = curate.accept if accept_id is not None else curate.reject
+                outcome = decide(layout, store, accept_id if accept_id is not None else reject_id)
+                items = None
+            else:
+                items = open_reviews(store)
+        finally:
+            store.close()
+    except FactbookError as exc:
+        _fail(exc)
+    if items is None:
+        _print_outcome(outcome, as_json)
+    elif as_json:
+        print(json.dumps([i.to_dict() for i in items], indent=2))
+    elif not items:
+        out.print("nothing needs review", highlight=False)
+    else:
+        for item in items:
+            about = " / ".join(n for n in (item.entity, item.other) if n)
+            seen = " (tag removed)" if item.acknowledged else ""
+            out.print(f"#{item.id} {item.kind} [{about}]{seen}: {item.detail}", markup=False,
+                      highlight=False)
+        out.print("accept or reject with: factbook review --accept ID | --reject ID", highlight=False)
+
+
+@app.command("merge")
+def merge_command(keep: Annotated[str, typer.Argument(help="The entity that stays.")],
+                  gone: Annotated[str, typer.Argument(help="The entity merged into it.")],
+                  vault: VaultOption = None, as_json: JsonOption = False) -> None:
+    """Merge entity GONE into entity KEEP: facts, sources, tasks, aliases and links move;
+    GONE's note becomes a redirect to KEEP.
+
+    Example: factbook merge "Acme" "Acme Holdings"
+    """
+    from factbook.vault import curate
+
+    try:
+        layout = _layout(vault)
+        store = open_store(layout.state_dir)
+        try:
+            outcome = curate.merge(layout, store, keep, gone)
+        finally:
+            store.close()
+    except FactbookError as exc:
+        _fail(exc)
+    _print_outcome(outcome, as_json)
+
+
+@app.command()
+def alias(entity: Annotated[str, typer.Argument(help="An entity's name or alias.")],
+          name: Annotated[str, typer.Argument(help="Another name for it.")],
+          vault: VaultOption = None, as_json: JsonOption = False) -> None:
+    """Add another name for an entity; documents using it resolve to the entity.
+
+    Example: factbook alias "Acme" "ACME Group"
+    """
+    from factbook.vault import curate
+
+    try:
+        layout = _layout(vault)
+        store = open_store(layout.state_dir)
+        try:
+            outcome = curate.add_alias(layout, store, entity, name)
+        finally:
+            store.close()
+    except FactbookError as exc:
+        _fail(exc)
+    _print_outcome(outcome, as_json)
+
+
+def _print_outcome(outcome, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(outcome.__dict__, indent=2))
+        return
+    out.print(f"{outcome.message}; {outcome.notes_written} notes written", markup=False,
+              highlight=False)
+    if outcome.links_rewritten:
+        out.print(f"links rewritten in {len(outcome.links_rewritten)} notes", highlight=False)
+
+
+@app.command()
 def doctor(vault: VaultOption = None,
            fix: Annotated[bool, typer.Option("--fix", help="Repair what can be repaired.")] = False,
            as_json: JsonOption = False, wait: WaitOption = False) -> None:

@@ -31,7 +31,7 @@ from factbook.vault.journal import journaled, recover_vault
 from factbook.vault.layout import VaultLayout
 from factbook.vault.lock import vault_lock
 from factbook.vault.originals import keep_originals
-from factbook.vault.sync import NoteWriter
+from factbook.vault.sync import NoteWriter, read_back_vault
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,8 @@ class RunReport:
     conflicts: int = 0
     review_items: int = 0
     notes_written: int = 0
+    vault_changes_read: int = 0  # the person's edits read back from the vault before merging
+    notes_skipped: list[str] = field(default_factory=list)  # changed on disk while merging
     recovered: str | None = None   # what was done about a run that had been killed
     git: str | None = None         # the audit-trail commit, or why there is none
     # What the LLM extractor spent (calls, cached, tokens, cost); None for offline runs.
@@ -161,6 +163,12 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
     status = "failed"
     try:
         with journaled(layout.root, layout.state_dir, store) as journal:
+            # The person's edits first: a fact they deleted is a tombstone before any
+            # document of this run can state it again; aliases they added resolve.
+            report.vault_changes_read = read_back_vault(layout, store)
+            if report.vault_changes_read:
+                for e in store.entities():
+                    index.add(KnownEntity(e.id, e.name, e.kind, tuple(e.aliases)))
             _load_glossary_aliases(store, index, glossary)
             for start in range(0, len(files), BATCH):
                 batch = files[start:start + BATCH]
@@ -181,6 +189,7 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
             writer = NoteWriter(layout, store, run_id, dry_run=dry_run, glossary=glossary,
                                 journal=journal)
             report.notes_written = writer.write(touched, new_docs)
+            report.notes_skipped = writer.skipped
             written = writer.written
             if dry_run:
                 raise _DryRun()
@@ -363,6 +372,11 @@ def _merge_one(merger: Merger, doc: Document, extraction: Extraction | None) -> 
             merger.store.add_alias(entity_id, alias)
         if note.created:
             merger.store.set_created(entity_id, note.created)
+        if "needs-review" in note.adopted.get("tags", []):
+            # The person's own flag becomes a review item: it stays until they remove it.
+            merger.store.add_review_item("flagged-in-note", entity_id, None,
+                                         f"{doc.path} was tagged needs-review", merger.run_id)
+            result.review_items += 1
         return result
     return merger.merge(doc, extraction)
 

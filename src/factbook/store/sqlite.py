@@ -18,6 +18,7 @@ from factbook.store.base import (
     Citation, DecisionRecord, DocumentRecord, EntityRecord, FactRecord, NewFact, ReviewItem,
     TaskRecord,
 )
+from factbook.store.living import LivingNotesMixin, fact_record, task_key, task_record
 from factbook.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def _store_error(path: str, exc: sqlite3.DatabaseError) -> StoreError:
     return StoreError(f"{path}: {reason}; this run's changes were rolled back", hint=hint)
 
 
-class SQLiteStore:
+class SQLiteStore(LivingNotesMixin):
     """The default `Store`: a SQLite database file (or ":memory:")."""
 
     def __init__(self, path: Path | str) -> None:
@@ -226,10 +227,10 @@ class SQLiteStore:
         return EntityRecord(id=row["id"], name=row["name"], kind=EntityKind(row["kind"]),
                             note_path=row["note_path"], created=date.fromisoformat(row["created"]),
                             aliases=[a for a in aliases if a != row["name"]],
-                            adopted=json.loads(row["adopted"]))
+                            adopted=json.loads(row["adopted"]), merged_into=row["merged_into"])
 
     def entities(self) -> list[EntityRecord]:
-        """Every entity, by id."""
+        """Every entity, by id (entities merged into another are gone)."""
         aliases: dict[int, list[str]] = {}
         for row in self.db.execute("SELECT entity_id, alias FROM aliases ORDER BY alias"):
             aliases.setdefault(row[0], []).append(row[1])
@@ -237,7 +238,8 @@ class SQLiteStore:
                              note_path=row["note_path"], created=date.fromisoformat(row["created"]),
                              aliases=[a for a in aliases.get(row["id"], []) if a != row["name"]],
                              adopted=json.loads(row["adopted"]))
-                for row in self.db.execute("SELECT * FROM entities ORDER BY id")]
+                for row in self.db.execute("SELECT * FROM entities WHERE merged_into IS NULL"
+                                           " ORDER BY id")]
 
     def entity(self, entity_id: int) -> EntityRecord:
         """One entity by id."""
@@ -249,7 +251,8 @@ class SQLiteStore:
     def find_entity(self, name: str) -> EntityRecord | None:
         """The entity with this name or alias (compared by name key), if any."""
         row = self._one("SELECT e.* FROM entities e JOIN aliases a ON a.entity_id = e.id"
-                        " WHERE a.key = ? ORDER BY e.id LIMIT 1", name_key(name))
+                        " WHERE a.key = ? AND e.merged_into IS NULL ORDER BY e.id LIMIT 1",
+                        name_key(name))
         return self._entity(row) if row else None
 
     def create_entity(self, name: str, kind: EntityKind, note_path: str, created: date,
@@ -302,11 +305,7 @@ class SQLiteStore:
 
     def facts_for_entity(self, entity_id: int) -> list[FactRecord]:
         """An entity's facts with their citations and conflicts."""
-        facts = {row["id"]: FactRecord(
-            id=row["id"], entity_id=row["entity_id"], text=row["text"], block_id=row["block_id"],
-            event=row["event"], stance=row["stance"], figures=json.loads(row["figures"]),
-            counterparts=json.loads(row["counterparts"]), date=_date(row["date"]),
-            origin=row["origin"], status=row["status"])
+        facts = {row["id"]: fact_record(row)
             for row in self.db.execute("SELECT * FROM facts WHERE entity_id = ? ORDER BY id",
                                        (entity_id,))}
         if not facts:
@@ -329,10 +328,10 @@ class SQLiteStore:
             bid = block_id("f", bid, fact.text)
         cur = self.db.execute(
             "INSERT INTO facts (entity_id, text, block_id, event, stance, figures, counterparts,"
-            " date, origin) VALUES (?,?,?,?,?,?,?,?,?)",
+            " date, origin, deal_status) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (fact.entity_id, fact.text, bid, fact.event, fact.stance,
              json.dumps(sorted(fact.figures)), json.dumps(sorted(fact.counterparts)),
-             _iso(fact.date), fact.origin))
+             _iso(fact.date), fact.origin, fact.deal_status))
         return int(cur.lastrowid)
 
     def cite(self, fact_id: int, document_id: int, claim: str, passage: str) -> bool:
@@ -358,17 +357,14 @@ class SQLiteStore:
         """Store a task found in a document."""
         cur = self.db.execute(
             "INSERT INTO tasks (document_id, text, owner, due, priority, done, done_on, entities,"
-            " block_id) VALUES (?,?,?,?,?,?,?,?,?)",
+            " block_id, key) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (document_id, text, owner, _iso(due), priority, int(done), _iso(done_on),
-             json.dumps(sorted(entities)), block_id("t", document_id, text)))
+             json.dumps(sorted(entities)), block_id("t", document_id, text), task_key(text)))
         return int(cur.lastrowid)
 
     def tasks_for_document(self, document_id: int) -> list[TaskRecord]:
         """The tasks a document states, in order."""
-        return [TaskRecord(id=r["id"], document_id=r["document_id"], text=r["text"],
-                           owner=r["owner"], due=_date(r["due"]), priority=r["priority"],
-                           done=bool(r["done"]), done_on=_date(r["done_on"]),
-                           entities=json.loads(r["entities"]), block_id=r["block_id"])
+        return [task_record(r)
                 for r in self.db.execute("SELECT * FROM tasks WHERE document_id = ? ORDER BY id",
                                          (document_id,))]
 
@@ -425,15 +421,15 @@ class SQLiteStore:
     # -- review -----------------------------------------------------------------------------
 
     def add_review_item(self, kind: str, entity_id: int | None, other_id: int | None,
-                        detail: str, run_id: int | None) -> None:
-        """Ask a person to look at something (recorded once)."""
-        self.db.execute("INSERT OR IGNORE INTO review_items (kind, entity_id, other_id, detail, run_id)"
-                        " VALUES (?,?,?,?,?)", (kind, entity_id, other_id, detail, run_id))
+                        detail: str, run_id: int | None, fact_id: int | None = None) -> None:
+        """Ask a person to look at something (recorded once, with what it is about)."""
+        self.db.execute("INSERT OR IGNORE INTO review_items (kind, entity_id, other_id, detail,"
+                        " run_id, fact_id) VALUES (?,?,?,?,?,?)",
+                        (kind, entity_id, other_id, detail, run_id, fact_id))
 
     def review_items(self, status: str = "open") -> list[ReviewItem]:
         """Review items in a given state."""
-        return [ReviewItem(id=r["id"], kind=r["kind"], entity_id=r["entity_id"],
-                           other_id=r["other_id"], detail=r["detail"], status=r["status"])
+        return [self._review(r)
                 for r in self.db.execute("SELECT * FROM review_items WHERE status = ? ORDER BY id",
                                          (status,))]
 

@@ -107,12 +107,15 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def write_batch(items: list[tuple[Path, str | bytes]]) -> list[Path]:
+def write_batch(items: list[tuple[Path, str | bytes]], expect: dict[Path, str | None] | None = None,
+                skipped: list[Path] | None = None) -> list[Path]:
     """Write many files atomically, cheaply: every new content goes to a temp file beside
     its file, one `sync` makes them durable, then each is renamed into place and each
     folder is synced once. A crash leaves every file either old or new (and at most
     hidden temp files, which the next run sweeps).
 
+    With `expect` (path -> the text read before merging, None for "no file"), a note that
+    changed on disk meanwhile is not overwritten; its path is added to `skipped`.
     Returns the paths that changed (unchanged files are not touched).
     """
     pending: list[tuple[Path, Path]] = []
@@ -120,7 +123,12 @@ def write_batch(items: list[tuple[Path, str | bytes]]) -> list[Path]:
     try:
         for path, content in items:
             data = content.encode("utf-8") if isinstance(content, str) else content
-            if path.exists() and path.read_bytes() == data:
+            current = path.read_bytes() if path.exists() else None
+            if current == data:
+                continue
+            if expect is not None and path in expect and current != _encoded(expect[path]):
+                if skipped is not None:
+                    skipped.append(path)
                 continue
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = temp_path(path, tag)
@@ -140,3 +148,7 @@ def write_batch(items: list[tuple[Path, str | bytes]]) -> list[Path]:
         raise write_error(Path(exc.filename or (pending[-1][0] if pending else "vault")), exc) \
             from exc
     return [path for path, _ in pending]
+
+
+def _encoded(text: str | None) -> bytes | None:
+    return text.encode("utf-8") if text is not None else None
