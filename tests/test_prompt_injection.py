@@ -92,10 +92,6 @@ def test_an_injected_document_changes_only_its_own_facts(tmp_path):
             assert not line.startswith("- [ ] Wire"), "the document's fake task became a task"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known gap, not in issue 8's files: a fact's text is written into the entity note as is, "
-    "so markup inside it (wikilinks, ^f- ids, #tags) stays live; render.py should neutralize "
-    "it (extract/ could also cut such a run-on 'sentence')"))
 def test_markup_inside_a_documents_facts_stays_inert(tmp_path):
     root = tmp_path / "vault"
     layout = VaultLayout(root, init_vault(root).config)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -110,6 +111,21 @@ def _section(heading: str, lines: list[str]) -> list[str]:
     return [f"## {heading}", "", *lines, ""] if lines else [f"## {heading}", ""]
 
 
+_WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
+_BLOCK_REF = re.compile(r"\^(?=[\w-])")
+_TAG = re.compile(r"(?<![\w\\])#(?=[^\s#\d])")
+
+
+def inert(text: str) -> str:
+    """Text taken from a document, made safe to place in a note: wikilinks become their
+    words, block ids and tags lose their markers, so a document cannot link, tag or
+    address anything in the vault through a fact."""
+    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = text.replace("[[", "[ [").replace("]]", "] ]")
+    text = _BLOCK_REF.sub("", text)
+    return _TAG.sub("\\#", text)
+
+
 def _cited(lookup: Lookup, fact: FactRecord) -> list[DocumentRecord]:
     docs = [lookup.document(c.document_id) for c in fact.citations]
     return sorted(docs, key=lambda d: (d.date or date.min, d.title))
@@ -121,7 +137,8 @@ def _fact_line(lookup: Lookup, fact: FactRecord, prefix: str = "") -> str:
     links = [link(d.note_path) for d in _cited(lookup, fact) if d.note_path]
     links += [extra for extra in fact.user_links if extra not in links]
     cites = f" ({', '.join(links)})" if links else ""
-    return f"- {prefix}{fact.shown_text}{cites} ^{fact.block_id}"
+    text = fact.user_text if fact.user_text is not None else inert(fact.text)
+    return f"- {prefix}{text}{cites} ^{fact.block_id}"
 
 
 def _fact_lines(lookup: Lookup, facts: list[FactRecord]) -> list[str]:
@@ -156,7 +173,7 @@ def _context_lines(docs: list[DocumentRecord], kept: list[str]) -> list[str]:
         if doc.kind == "note":
             continue  # the person's own note is the page itself, not context
         when = doc.date.isoformat() if doc.date else "undated"
-        summary = f" — {doc.summary}" if doc.summary else ""
+        summary = f" — {inert(doc.summary)}" if doc.summary else ""
         target = link(doc.note_path) if doc.note_path else doc.title
         lines[f"- {when}: {target}{summary}"] = doc.date or date.min
     for item in kept:
@@ -184,7 +201,7 @@ def _topics(docs: list[DocumentRecord], kept: list[str]) -> list[str]:
             counts[topic] = counts.get(topic, 0) + 100 - rank
     seen = {t.casefold() for t in kept}
     found = [t for t in sorted(counts, key=lambda t: (-counts[t], t)) if t.casefold() not in seen]
-    return list(kept) + found[: max(0, TOPICS_CAP - len(kept)) if kept else TOPICS_CAP]
+    return list(kept) + [inert(t) for t in found[: max(0, TOPICS_CAP - len(kept)) if kept else TOPICS_CAP]]
 
 
 def _decision_lines(lookup: Lookup, entity: EntityRecord, kept: list[str]) -> list[str]:
@@ -194,7 +211,7 @@ def _decision_lines(lookup: Lookup, entity: EntityRecord, kept: list[str]) -> li
         when = decision.date or doc.date
         prefix = f"{when.isoformat()}: " if when else ""
         source = f" ({link(doc.note_path)})" if doc.note_path else ""
-        lines.append(f"- {prefix}{decision.text}{source}")
+        lines.append(f"- {prefix}{inert(decision.text)}{source}")
     return lines
 
 
