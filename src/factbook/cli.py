@@ -18,17 +18,18 @@ from rich.table import Table
 
 from factbook import __version__
 from factbook.config import DEFAULT_CONFIG, STATE_DIR, load_config, resolve_vault, update_config_table
+from factbook.doctor import run_doctor
 from factbook.errors import FactbookError
 from factbook.extract import EXTRACTORS, make_extractor
 from factbook.glossary import GLOSSARY_TEMPLATE, load_glossary
 from factbook.outputs import outputs_from_config
 from factbook.persona import Persona, persona_from_config, persona_table
 from factbook.pipeline import RunReport, ingest
+from factbook.pipeline import rebuild as rebuild_notes
 from factbook.profiles import profiles_from_config
 from factbook.query.entities import find_entity
 from factbook.store import open_store
 from factbook.vault.layout import VaultLayout
-from factbook.vault.sync import NoteWriter
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Turn documents into a living Obsidian vault of cited facts.")
@@ -38,12 +39,15 @@ err = Console(stderr=True, soft_wrap=True)
 VaultOption = Annotated[Optional[Path], typer.Option(
     "--vault", help="The vault folder (default: $FACTBOOK_VAULT, then the current directory).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+WaitOption = Annotated[bool, typer.Option(
+    "--wait", help="When another run holds the vault, wait for it instead of stopping.")]
 
 
 def _fail(exc: FactbookError) -> None:
-    err.print(f"factbook: error: {exc}", markup=False, highlight=False)
+    # soft_wrap: a long path in the message stays on one line (greppable, copyable)
+    err.print(f"factbook: error: {exc}", markup=False, highlight=False, soft_wrap=True)
     if exc.hint:
-        err.print(f"  hint: {exc.hint}", markup=False, highlight=False)
+        err.print(f"  hint: {exc.hint}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -150,8 +154,15 @@ def ingest_command(
         help=f"Which extractor: {' or '.join(EXTRACTORS)} (default: the config's, else offline).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     as_json: JsonOption = False,
+    wait: WaitOption = False,
+    commit: Annotated[Optional[bool], typer.Option(
+        "--commit/--no-commit", help="Make one git commit for the run when the vault is a git "
+        "repository (default: the config's [ingest] commit, else no).")] = None,
 ) -> None:
     """Read documents, extract facts, and update the vault's notes.
+
+    One run at a time per vault: while another run holds the vault, this one stops
+    with a message, or waits for it with --wait.
 
     Example: factbook ingest ~/Downloads/articles --vault ~/Vault
     """
@@ -165,9 +176,11 @@ def ingest_command(
         store = open_store(layout.state_dir)
         try:
             chosen = make_extractor(extractor or layout.config.extractor, layout.config.llm, store)
+            if commit is None:
+                commit = bool(layout.config.raw.get("ingest", {}).get("commit", False))
             tailoring = _tailoring(layout, chosen)
             report = _run_with_progress(targets, layout, store, chosen, dry_run, quiet=as_json,
-                                        tailoring=tailoring)
+                                        tailoring=tailoring, wait=wait, commit=commit)
         finally:
             store.close()
     except FactbookError as exc:
@@ -194,7 +207,8 @@ def _tailoring(layout: VaultLayout, extractor) -> dict:
 
 
 def _run_with_progress(targets, layout, store, extractor, dry_run, quiet,
-                       tailoring: dict | None = None) -> RunReport:
+                       tailoring: dict | None = None, wait: bool = False,
+                       commit: bool = False) -> RunReport:
     show = not quiet and sys.stderr.isatty()
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not show) as bar:
@@ -204,7 +218,12 @@ def _run_with_progress(targets, layout, store, extractor, dry_run, quiet,
             bar.update(task, completed=done, total=total)
 
         return ingest(targets, layout, store, extractor, dry_run=dry_run, progress=progress,
-                      max_file_bytes=layout.config.max_file_bytes, **(tailoring or {}))
+                      max_file_bytes=layout.config.max_file_bytes, wait=wait,
+                      on_wait=_say_waiting, commit=commit, **(tailoring or {}))
+
+
+def _say_waiting(message: str) -> None:
+    err.print(f"factbook: {message}", markup=False, highlight=False)
 
 
 def _print_report(report: RunReport) -> None:
@@ -232,6 +251,9 @@ def _print_report(report: RunReport) -> None:
         out.print(f"output: {path}", markup=False, highlight=False)
     for failure in report.failures:
         err.print(f"failed: {failure.path}: {failure.reason}", markup=False, highlight=False)
+    for note in (report.recovered, report.git):
+        if note:
+            out.print(note, markup=False, highlight=False)
 
 
 @app.command()
@@ -307,7 +329,7 @@ def show(entity: Annotated[str, typer.Argument(help="An entity's name or alias."
 @app.command()
 def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Count the notes that would change; write nothing.")] = False,
-        as_json: JsonOption = False) -> None:
+        as_json: JsonOption = False, wait: WaitOption = False) -> None:
     """Re-render every note from the store (what a person wrote is kept).
 
     Example: factbook rebuild --vault ~/Vault
@@ -316,9 +338,8 @@ def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
         layout = _layout(vault)
         store = open_store(layout.state_dir)
         try:
-            with store.transaction():
-                written = NoteWriter(layout, store, None, dry_run=dry_run,
-                                     glossary=load_glossary(layout.state_dir)).rebuild()
+            written = rebuild_notes(layout, store, dry_run=dry_run, wait=wait,
+                                    glossary=load_glossary(layout.state_dir))
         finally:
             store.close()
     except FactbookError as exc:
@@ -327,6 +348,133 @@ def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
         print(json.dumps({"notes_written": written, "dry_run": dry_run}))
     else:
         out.print(f"{'would write' if dry_run else 'wrote'} {written} notes", highlight=False)
+
+
+@app.command()
+def review(vault: VaultOption = None,
+           accept_id: Annotated[Optional[int], typer.Option(
+               "--accept", help="Accept item ID: a possible duplicate is merged, a fact is kept.")] = None,
+           reject_id: Annotated[Optional[int], typer.Option(
+               "--reject", help="Reject item ID: its fact is tombstoned, a possible duplicate stays apart.")] = None,
+           as_json: JsonOption = False) -> None:
+    """List what needs a person, or accept or reject one item.
+
+    Example: factbook review --vault ~/Vault; factbook review --reject 3
+    """
+    from factbook.query.review import open_reviews
+    from factbook.vault import curate
+
+    try:
+        layout = _layout(vault)
+        store = open_store(layout.state_dir)
+        try:
+            if accept_id is not None and reject_id is not None:
+                raise FactbookError("give --accept or --reject, not both")
+            if accept_id is not None or reject_id is not None:
+                decide = curate.accept if accept_id is not None else curate.reject
+                outcome = decide(layout, store, accept_id if accept_id is not None else reject_id)
+                items = None
+            else:
+                items = open_reviews(store)
+        finally:
+            store.close()
+    except FactbookError as exc:
+        _fail(exc)
+    if items is None:
+        _print_outcome(outcome, as_json)
+    elif as_json:
+        print(json.dumps([i.to_dict() for i in items], indent=2))
+    elif not items:
+        out.print("nothing needs review", highlight=False)
+    else:
+        for item in items:
+            about = " / ".join(n for n in (item.entity, item.other) if n)
+            seen = " (tag removed)" if item.acknowledged else ""
+            out.print(f"#{item.id} {item.kind} [{about}]{seen}: {item.detail}", markup=False,
+                      highlight=False)
+        out.print("accept or reject with: factbook review --accept ID | --reject ID", highlight=False)
+
+
+@app.command("merge")
+def merge_command(keep: Annotated[str, typer.Argument(help="The entity that stays.")],
+                  gone: Annotated[str, typer.Argument(help="The entity merged into it.")],
+                  vault: VaultOption = None, as_json: JsonOption = False) -> None:
+    """Merge entity GONE into entity KEEP: facts, sources, tasks, aliases and links move;
+    GONE's note becomes a redirect to KEEP.
+
+    Example: factbook merge "Acme" "Acme Holdings"
+    """
+    from factbook.vault import curate
+
+    try:
+        layout = _layout(vault)
+        store = open_store(layout.state_dir)
+        try:
+            outcome = curate.merge(layout, store, keep, gone)
+        finally:
+            store.close()
+    except FactbookError as exc:
+        _fail(exc)
+    _print_outcome(outcome, as_json)
+
+
+@app.command()
+def alias(entity: Annotated[str, typer.Argument(help="An entity's name or alias.")],
+          name: Annotated[str, typer.Argument(help="Another name for it.")],
+          vault: VaultOption = None, as_json: JsonOption = False) -> None:
+    """Add another name for an entity; documents using it resolve to the entity.
+
+    Example: factbook alias "Acme" "ACME Group"
+    """
+    from factbook.vault import curate
+
+    try:
+        layout = _layout(vault)
+        store = open_store(layout.state_dir)
+        try:
+            outcome = curate.add_alias(layout, store, entity, name)
+        finally:
+            store.close()
+    except FactbookError as exc:
+        _fail(exc)
+    _print_outcome(outcome, as_json)
+
+
+def _print_outcome(outcome, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(outcome.__dict__, indent=2))
+        return
+    out.print(f"{outcome.message}; {outcome.notes_written} notes written", markup=False,
+              highlight=False)
+    if outcome.links_rewritten:
+        out.print(f"links rewritten in {len(outcome.links_rewritten)} notes", highlight=False)
+
+
+@app.command()
+def doctor(vault: VaultOption = None,
+           fix: Annotated[bool, typer.Option("--fix", help="Repair what can be repaired.")] = False,
+           as_json: JsonOption = False, wait: WaitOption = False) -> None:
+    """Check that the vault and the store agree (and repair them with --fix).
+
+    Exits 0 when all is well (or repaired), 1 when problems remain.
+
+    Example: factbook doctor --fix --vault ~/Vault
+    """
+    try:
+        result = run_doctor(_layout(vault), fix=fix, wait=wait)
+    except FactbookError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        for finding in result.findings:
+            state = "fixed" if finding.fixed else ("can fix: --fix" if finding.fixable else "manual")
+            out.print(f"{finding.kind}: {finding.detail} [{state}]", markup=False, highlight=False,
+                      soft_wrap=True)
+        out.print("vault and store are consistent" if result.healthy else "problems remain",
+                  markup=False, highlight=False)
+    if not result.healthy:
+        raise typer.Exit(1)
 
 
 # -- answers (issue 7): search, timeline, brief, mcp, watch ---------------------------------

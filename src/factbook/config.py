@@ -31,6 +31,8 @@ inbox = "Inbox"
 extractor = "offline"
 # Files larger than this are refused with a clear message.
 max_file_bytes = 26214400
+# In a vault that is a git repository, commit each run's notes (like `--commit`).
+# commit = false
 
 # [llm]
 # base_url = "http://localhost:11434/v1"

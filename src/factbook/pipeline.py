@@ -26,9 +26,12 @@ from factbook.sources.dedup import NearDuplicateIndex, signature
 from factbook.store.base import Store
 from factbook.store.merge import Merger, MergeResult
 from factbook.vault.adopt import adopt_note
+from factbook.vault.gitlog import commit_message, commit_run
+from factbook.vault.journal import journaled, recover_vault
 from factbook.vault.layout import VaultLayout
+from factbook.vault.lock import vault_lock
 from factbook.vault.originals import keep_originals
-from factbook.vault.sync import NoteWriter
+from factbook.vault.sync import NoteWriter, read_back_vault
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,10 @@ class RunReport:
     conflicts: int = 0
     review_items: int = 0
     notes_written: int = 0
+    vault_changes_read: int = 0  # the person's edits read back from the vault before merging
+    notes_skipped: list[str] = field(default_factory=list)  # changed on disk while merging
+    recovered: str | None = None   # what was done about a run that had been killed
+    git: str | None = None         # the audit-trail commit, or why there is none
     # What the LLM extractor spent (calls, cached, tokens, cost); None for offline runs.
     llm_usage: dict | None = None
     # Drafts, invites and the digest written after the notes (vault-relative paths).
@@ -94,15 +101,51 @@ class Tailoring:
 def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: Extractor,
            *, dry_run: bool = False, progress: Progress | None = None,
            max_file_bytes: int | None = None, today: date | None = None,
-           persona: Persona | None = None, glossary: Glossary | None = None,
-           profiles: list[Profile] | None = None,
+           wait: bool | float = False, on_wait: Callable[[str], None] | None = None,
+           commit: bool = False, persona: Persona | None = None,
+           glossary: Glossary | None = None, profiles: list[Profile] | None = None,
            outputs: OutputSettings | None = None) -> RunReport:
     """Ingest every file under `paths` into the vault at `layout`.
 
+    The run holds the vault lock (`wait`: see vault/lock.py), first finishes or
+    undoes a run that was killed, and is all-or-nothing (vault/journal.py). With
+    `commit`, a vault that is a git repository gets one commit for the run.
     `persona`, `glossary` and `profiles` tailor extraction to the user (see
     docs/persona.md); `outputs` says which drafts, invites and digest to write after
     the notes (none by default, and none in a dry run).
     """
+    with vault_lock(layout.state_dir, wait, on_wait):
+        recovery = recover_vault(layout.root, layout.state_dir, store)
+        report, written = _ingest_locked(
+            paths, layout, store, extractor, dry_run=dry_run, progress=progress,
+            max_file_bytes=max_file_bytes, today=today, persona=persona, glossary=glossary,
+            profiles=profiles, outputs=outputs)
+        if recovery.action != "none":
+            report.recovered = f"{recovery.action} an interrupted run ({recovery.notes} notes)"
+        if commit and not dry_run:
+            report.git = commit_run(layout.root, written + report.outputs,
+                                    commit_message(report))
+    return report
+
+
+def rebuild(layout: VaultLayout, store: Store, *, dry_run: bool = False,
+            wait: bool | float = False, glossary: Glossary | None = None) -> int:
+    """Re-render every note from the store, under the lock and the journal; returns how
+    many notes were (or would be) written."""
+    with vault_lock(layout.state_dir, wait):
+        recover_vault(layout.root, layout.state_dir, store)
+        if dry_run:
+            with store.transaction():
+                return NoteWriter(layout, store, None, dry_run=True, glossary=glossary).rebuild()
+        with journaled(layout.root, layout.state_dir, store) as journal:
+            return NoteWriter(layout, store, None, glossary=glossary, journal=journal).rebuild()
+
+
+def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
+                   extractor: Extractor, *, dry_run: bool, progress: Progress | None,
+                   max_file_bytes: int | None, today: date | None, persona: Persona | None,
+                   glossary: Glossary | None, profiles: list[Profile] | None,
+                   outputs: OutputSettings | None) -> tuple[RunReport, list[str]]:
     tailoring = Tailoring(persona, glossary, list(profiles or []))
     files = list(iter_files(paths))
     report = RunReport(dry_run=dry_run, files=len(files))
@@ -115,10 +158,17 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
     created: set[int] = set()
     touched: set[int] = set()
     new_docs: list[int] = []
+    written: list[str] = []
     near = _NearDuplicates(store)
     status = "failed"
     try:
-        with store.transaction():
+        with journaled(layout.root, layout.state_dir, store) as journal:
+            # The person's edits first: a fact they deleted is a tombstone before any
+            # document of this run can state it again; aliases they added resolve.
+            report.vault_changes_read = read_back_vault(layout, store)
+            if report.vault_changes_read:
+                for e in store.entities():
+                    index.add(KnownEntity(e.id, e.name, e.kind, tuple(e.aliases)))
             _load_glossary_aliases(store, index, glossary)
             for start in range(0, len(files), BATCH):
                 batch = files[start:start + BATCH]
@@ -136,8 +186,11 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
                     progress(min(start + BATCH, len(files)), len(files))
             report.entities_created = len(created)
             report.entities_updated = len(touched - created)
-            writer = NoteWriter(layout, store, run_id, dry_run=dry_run, glossary=glossary)
+            writer = NoteWriter(layout, store, run_id, dry_run=dry_run, glossary=glossary,
+                                journal=journal)
             report.notes_written = writer.write(touched, new_docs)
+            report.notes_skipped = writer.skipped
+            written = writer.written
             if dry_run:
                 raise _DryRun()
             report.outputs = _hand_back(layout, store, RunOutputs(run_id, today or date.today(), new_docs),
@@ -149,8 +202,16 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
         take_usage = getattr(extractor, "take_usage", None)
         if take_usage is not None:
             report.llm_usage = asdict(take_usage())
+        _finish(store, run_id, status, report)
+    return report, written
+
+
+def _finish(store: Store, run_id: int, status: str, report: RunReport) -> None:
+    try:
         store.finish_run(run_id, status, report.to_dict())
-    return report
+    except Exception:  # noqa: BLE001 - the error that ended the run matters more
+        # (a full disk fails this too); the next run marks the run "interrupted".
+        log.warning("could not record the end of run %s", run_id, exc_info=True)
 
 
 def _hand_back(layout: VaultLayout, store: Store, run: RunOutputs, created: set[int],
@@ -311,6 +372,11 @@ def _merge_one(merger: Merger, doc: Document, extraction: Extraction | None) -> 
             merger.store.add_alias(entity_id, alias)
         if note.created:
             merger.store.set_created(entity_id, note.created)
+        if "needs-review" in note.adopted.get("tags", []):
+            # The person's own flag becomes a review item: it stays until they remove it.
+            merger.store.add_review_item("flagged-in-note", entity_id, None,
+                                         f"{doc.path} was tagged needs-review", merger.run_id)
+            result.review_items += 1
         return result
     return merger.merge(doc, extraction)
 

@@ -16,7 +16,11 @@ from pathlib import Path
 
 from factbook.errors import ConfigError, FactbookError
 from factbook.extract import make_extractor
+from factbook.glossary import load_glossary
+from factbook.outputs import outputs_from_config
+from factbook.persona import persona_from_config
 from factbook.pipeline import RunReport, ingest
+from factbook.profiles import profiles_from_config
 from factbook.store import open_store
 from factbook.vault.layout import VaultLayout
 
@@ -28,11 +32,17 @@ _TEMPORARY_SUFFIXES = (".tmp", ".part", ".crdownload", ".swp", "~")
 
 
 def ingest_paths(layout: VaultLayout, paths: list[Path], extractor: str | None = None) -> RunReport:
-    """One ingest run over `paths` with the vault's configured extractor (or `extractor`)."""
+    """One ingest run over `paths`, configured as `factbook ingest` configures it: the
+    vault's extractor (or `extractor`), persona, glossary, profiles, outputs and git
+    commit setting. It waits for a run already holding the vault rather than failing."""
+    raw = layout.config.raw
     store = open_store(layout.state_dir)
     try:
         chosen = make_extractor(extractor or layout.config.extractor, layout.config.llm, store)
-        return ingest(paths, layout, store, chosen, max_file_bytes=layout.config.max_file_bytes)
+        return ingest(paths, layout, store, chosen, max_file_bytes=layout.config.max_file_bytes,
+                      wait=True, commit=bool(raw.get("ingest", {}).get("commit", False)),
+                      persona=persona_from_config(raw), glossary=load_glossary(layout.state_dir),
+                      profiles=profiles_from_config(raw), outputs=outputs_from_config(raw))
     finally:
         store.close()
 

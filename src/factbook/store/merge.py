@@ -15,6 +15,11 @@ from factbook.resolve.entities import EntityIndex
 from factbook.resolve.facts import Claim, canonical_text, conflicting, same_claim
 from factbook.resolve.names import display_name
 from factbook.store.base import Citation, FactRecord, NewFact, Store
+from factbook.store.living import ACTIVE, SUPERSEDED, task_key
+from factbook.store.supersede import superseded_pair
+
+# Facts an extractor is less sure of than this go to a person (`factbook review`).
+LOW_CONFIDENCE = 0.5
 
 
 @dataclass
@@ -42,10 +47,12 @@ class Merger:
     _facts: dict[int, list[_Known]] = field(default_factory=dict)
 
     def facts(self, entity_id: int) -> list[_Known]:
-        """The entity's active facts with their claims (cached for the run, kept current)."""
+        """All the entity's facts with their claims, tombstoned and superseded ones included
+        (cached for the run, kept current): a source repeating a fact the person deleted
+        only adds a citation to it."""
         if entity_id not in self._facts:
-            self._facts[entity_id] = [_Known(f, _claims(f)) for f in self.store.facts_for_entity(entity_id)
-                                      if f.status == "active"]
+            self._facts[entity_id] = [_Known(f, _claims(f))
+                                      for f in self.store.facts_for_entity(entity_id)]
         return self._facts[entity_id]
 
     def merge(self, document: Document, extraction: Extraction, origin: str = "extracted") -> MergeResult:
@@ -59,9 +66,11 @@ class Merger:
             subjects = sorted({ids[s] for s in fact.subjects if s in ids})
             for entity_id in subjects:
                 self.add_fact(entity_id, [s for s in subjects if s != entity_id], fact, doc_id,
-                              origin, result)
+                              origin, result, document.date)
         for task in extraction.tasks:
             ents = sorted({ids[s] for s in task.subjects if s in ids})
+            if self.store.find_task(task_key(task.text), ents) is not None:
+                continue  # written once, where it was first found; its state is the person's
             self.store.add_task(doc_id, task.text, task.owner, task.due, task.priority,
                                 task.done, task.done_on, ents)
         for decision in extraction.decisions:
@@ -99,13 +108,18 @@ class Merger:
         return entity_id
 
     def add_fact(self, entity_id: int, counterparts: list[int], fact: Fact, doc_id: int,
-                 origin: str, result: MergeResult) -> None:
+                 origin: str, result: MergeResult, doc_date: date | None = None) -> None:
         """Cite an existing fact that states the same claim, or add a new one."""
         claim = Claim(fact.text, frozenset(fact.figures), fact.event, fact.stance,
                       frozenset(counterparts))
-        existing = self.facts(entity_id)
+        everything = self.facts(entity_id)
+        # Live facts first: a repeat cites the shown line rather than a tombstone of it.
+        existing = [k for k in everything if k.record.status == ACTIVE]
         passage = fact.passage or fact.text
-        for known in existing:
+        stage = fact.deal.status if fact.deal else None
+        for known in existing + [k for k in everything if k.record.status != ACTIVE]:
+            if stage and known.record.deal_status and known.record.deal_status != stage:
+                continue  # another stage of the deal is news, not a repeat (store/supersede.py)
             if any(same_claim(claim, other) for other in known.claims):
                 if self.store.cite(known.record.id, doc_id, fact.text, passage):
                     known.record.citations.append(Citation(doc_id, fact.text, passage))
@@ -113,10 +127,12 @@ class Merger:
                     result.facts_merged += 1
                     self._retext(known.record)
                 return
+        when = fact.date or doc_date
         record = FactRecord(0, entity_id, fact.text, "", fact.event, fact.stance,
-                            sorted(fact.figures), sorted(counterparts), fact.date, origin, "active")
+                            sorted(fact.figures), sorted(counterparts), when, origin, ACTIVE,
+                            deal_status=stage)
         record.id = self.store.add_fact(NewFact(entity_id, fact.text, fact.event, fact.stance,
-                                                fact.figures, counterparts, fact.date, origin))
+                                                fact.figures, counterparts, when, origin, stage))
         self.store.cite(record.id, doc_id, fact.text, passage)
         record.citations.append(Citation(doc_id, fact.text, passage))
         result.facts_added += 1
@@ -125,8 +141,27 @@ class Merger:
                 self.store.add_conflict(record.id, known.record.id)
                 known.record.conflicts.append(record.id)
                 record.conflicts.append(known.record.id)
+                self.store.add_review_item("conflict", entity_id, None,
+                                           f"conflicting reports: {fact.text[:160]}", self.run_id,
+                                           fact_id=record.id)
                 result.conflicts += 1
-        existing.append(_Known(record, [claim]))
+                result.review_items += 1
+        if fact.confidence < LOW_CONFIDENCE:
+            self.store.add_review_item("low-confidence", entity_id, None,
+                                       f"low confidence ({fact.confidence:.2f}): {fact.text[:160]}",
+                                       self.run_id, fact_id=record.id)
+            result.review_items += 1
+        everything.append(_Known(record, [claim]))
+        self._supersede(existing, record)
+
+    def _supersede(self, existing: list[_Known], new: FactRecord) -> None:
+        """Move older facts about the same thing to History (or the new one, when it is older)."""
+        for known in existing:
+            pair = superseded_pair(known.record, new)
+            if pair is not None and pair[0].status == ACTIVE:
+                older, newer = pair
+                self.store.supersede(older.id, newer.id)
+                older.status, older.superseded_by = SUPERSEDED, newer.id
 
     def _retext(self, stored: FactRecord) -> None:
         """Show a merged fact with the canonical one of its claims (a person's own text wins)."""

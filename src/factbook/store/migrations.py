@@ -175,6 +175,12 @@ CREATE TABLE embeddings (
     PRIMARY KEY (item, model)
 );
 """),
+    Migration("005_reliability", """
+CREATE TABLE journal_commits (
+    token TEXT PRIMARY KEY,
+    committed_at TEXT NOT NULL
+)
+"""),
     # Issue 9: which entities each day's runs created or changed (the daily digest),
     # and open tasks found by due date without scanning every document.
     Migration("006_persona", """
@@ -188,3 +194,28 @@ CREATE TABLE entity_changes (
 CREATE INDEX tasks_open_due ON tasks(done, due)
 """),
 ]
+
+# Issue 6, living notes: what a person did to a note is recorded so it is never undone.
+MIGRATIONS.append(Migration("002_living_notes", """
+ALTER TABLE facts ADD COLUMN user_text TEXT;
+ALTER TABLE facts ADD COLUMN user_links TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE facts ADD COLUMN superseded_by INTEGER;
+ALTER TABLE facts ADD COLUMN deal_status TEXT;
+ALTER TABLE facts ADD COLUMN changed_at TEXT;
+ALTER TABLE tasks ADD COLUMN user_line TEXT;
+ALTER TABLE tasks ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tasks ADD COLUMN key TEXT;
+CREATE INDEX tasks_key ON tasks(key);
+ALTER TABLE review_items ADD COLUMN fact_id INTEGER;
+ALTER TABLE review_items ADD COLUMN acknowledged INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE review_items ADD COLUMN resolved_at TEXT;
+ALTER TABLE entities ADD COLUMN merged_into INTEGER;
+ALTER TABLE rendered ADD COLUMN base BLOB;
+CREATE TABLE tombstones (
+    path TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    line TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (path, scope, line)
+)
+"""))

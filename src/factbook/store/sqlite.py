@@ -18,6 +18,7 @@ from factbook.store.base import (
     Citation, DecisionRecord, DocumentRecord, EntityRecord, FactRecord, NewFact, ReviewItem,
     TaskRecord,
 )
+from factbook.store.living import LivingNotesMixin, fact_record, task_key, task_record
 from factbook.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,25 @@ def block_id(prefix: str, *parts: object) -> str:
     return f"{prefix}-{digest[:6]}"
 
 
-class SQLiteStore:
+def _store_error(path: str, exc: sqlite3.DatabaseError) -> StoreError:
+    """A clear `StoreError` for a failed store write (the transaction is rolled back)."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        reason = "the store is locked by another program"
+        hint = "close the program using .factbook/factbook.db and run again"
+    elif "full" in text:
+        reason = "the disk is full"
+        hint = "free space and run again"
+    elif "readonly" in text or "read-only" in text:
+        reason = "the store is read-only"
+        hint = "make the vault writable and run again"
+    else:
+        reason = f"the store failed ({text})"
+        hint = "run `factbook doctor`"
+    return StoreError(f"{path}: {reason}; this run's changes were rolled back", hint=hint)
+
+
+class SQLiteStore(LivingNotesMixin):
     """The default `Store`: a SQLite database file (or ":memory:")."""
 
     def __init__(self, path: Path | str) -> None:
@@ -92,19 +111,29 @@ class SQLiteStore:
     def transaction(self) -> Iterator[None]:
         """Group writes; nested uses join the outer transaction."""
         if self._depth == 0:
-            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as exc:
+                raise _store_error(self.path, exc) from exc
         self._depth += 1
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             self._depth -= 1
-            if self._depth == 0:
+            if self._depth == 0 and self.db.in_transaction:
                 self.db.execute("ROLLBACK")
                 self._flush_llm_cache()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise _store_error(self.path, exc) from exc
             raise
         self._depth -= 1
         if self._depth == 0:
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise _store_error(self.path, exc) from exc
             self._flush_llm_cache()
 
     def close(self) -> None:
@@ -118,8 +147,9 @@ class SQLiteStore:
 
     def begin_run(self, extractor: str) -> int:
         """Record the start of a run and return its id."""
-        cur = self.db.execute("INSERT INTO runs (started_at, extractor) VALUES (?, ?)",
-                              (_now(), extractor))
+        with self.transaction():  # the first write of a run: a locked store fails clearly here
+            cur = self.db.execute("INSERT INTO runs (started_at, extractor) VALUES (?, ?)",
+                                  (_now(), extractor))
         return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, status: str, report: dict[str, Any]) -> None:
@@ -197,10 +227,10 @@ class SQLiteStore:
         return EntityRecord(id=row["id"], name=row["name"], kind=EntityKind(row["kind"]),
                             note_path=row["note_path"], created=date.fromisoformat(row["created"]),
                             aliases=[a for a in aliases if a != row["name"]],
-                            adopted=json.loads(row["adopted"]))
+                            adopted=json.loads(row["adopted"]), merged_into=row["merged_into"])
 
     def entities(self) -> list[EntityRecord]:
-        """Every entity, by id."""
+        """Every entity, by id (entities merged into another are gone)."""
         aliases: dict[int, list[str]] = {}
         for row in self.db.execute("SELECT entity_id, alias FROM aliases ORDER BY alias"):
             aliases.setdefault(row[0], []).append(row[1])
@@ -208,7 +238,8 @@ class SQLiteStore:
                              note_path=row["note_path"], created=date.fromisoformat(row["created"]),
                              aliases=[a for a in aliases.get(row["id"], []) if a != row["name"]],
                              adopted=json.loads(row["adopted"]))
-                for row in self.db.execute("SELECT * FROM entities ORDER BY id")]
+                for row in self.db.execute("SELECT * FROM entities WHERE merged_into IS NULL"
+                                           " ORDER BY id")]
 
     def entity(self, entity_id: int) -> EntityRecord:
         """One entity by id."""
@@ -220,7 +251,8 @@ class SQLiteStore:
     def find_entity(self, name: str) -> EntityRecord | None:
         """The entity with this name or alias (compared by name key), if any."""
         row = self._one("SELECT e.* FROM entities e JOIN aliases a ON a.entity_id = e.id"
-                        " WHERE a.key = ? ORDER BY e.id LIMIT 1", name_key(name))
+                        " WHERE a.key = ? AND e.merged_into IS NULL ORDER BY e.id LIMIT 1",
+                        name_key(name))
         return self._entity(row) if row else None
 
     def create_entity(self, name: str, kind: EntityKind, note_path: str, created: date,
@@ -273,11 +305,7 @@ class SQLiteStore:
 
     def facts_for_entity(self, entity_id: int) -> list[FactRecord]:
         """An entity's facts with their citations and conflicts."""
-        facts = {row["id"]: FactRecord(
-            id=row["id"], entity_id=row["entity_id"], text=row["text"], block_id=row["block_id"],
-            event=row["event"], stance=row["stance"], figures=json.loads(row["figures"]),
-            counterparts=json.loads(row["counterparts"]), date=_date(row["date"]),
-            origin=row["origin"], status=row["status"])
+        facts = {row["id"]: fact_record(row)
             for row in self.db.execute("SELECT * FROM facts WHERE entity_id = ? ORDER BY id",
                                        (entity_id,))}
         if not facts:
@@ -300,10 +328,10 @@ class SQLiteStore:
             bid = block_id("f", bid, fact.text)
         cur = self.db.execute(
             "INSERT INTO facts (entity_id, text, block_id, event, stance, figures, counterparts,"
-            " date, origin) VALUES (?,?,?,?,?,?,?,?,?)",
+            " date, origin, deal_status) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (fact.entity_id, fact.text, bid, fact.event, fact.stance,
              json.dumps(sorted(fact.figures)), json.dumps(sorted(fact.counterparts)),
-             _iso(fact.date), fact.origin))
+             _iso(fact.date), fact.origin, fact.deal_status))
         return int(cur.lastrowid)
 
     def cite(self, fact_id: int, document_id: int, claim: str, passage: str) -> bool:
@@ -329,17 +357,14 @@ class SQLiteStore:
         """Store a task found in a document."""
         cur = self.db.execute(
             "INSERT INTO tasks (document_id, text, owner, due, priority, done, done_on, entities,"
-            " block_id) VALUES (?,?,?,?,?,?,?,?,?)",
+            " block_id, key) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (document_id, text, owner, _iso(due), priority, int(done), _iso(done_on),
-             json.dumps(sorted(entities)), block_id("t", document_id, text)))
+             json.dumps(sorted(entities)), block_id("t", document_id, text), task_key(text)))
         return int(cur.lastrowid)
 
     def tasks_for_document(self, document_id: int) -> list[TaskRecord]:
         """The tasks a document states, in order."""
-        return [TaskRecord(id=r["id"], document_id=r["document_id"], text=r["text"],
-                           owner=r["owner"], due=_date(r["due"]), priority=r["priority"],
-                           done=bool(r["done"]), done_on=_date(r["done_on"]),
-                           entities=json.loads(r["entities"]), block_id=r["block_id"])
+        return [task_record(r)
                 for r in self.db.execute("SELECT * FROM tasks WHERE document_id = ? ORDER BY id",
                                          (document_id,))]
 
@@ -396,15 +421,15 @@ class SQLiteStore:
     # -- review -----------------------------------------------------------------------------
 
     def add_review_item(self, kind: str, entity_id: int | None, other_id: int | None,
-                        detail: str, run_id: int | None) -> None:
-        """Ask a person to look at something (recorded once)."""
-        self.db.execute("INSERT OR IGNORE INTO review_items (kind, entity_id, other_id, detail, run_id)"
-                        " VALUES (?,?,?,?,?)", (kind, entity_id, other_id, detail, run_id))
+                        detail: str, run_id: int | None, fact_id: int | None = None) -> None:
+        """Ask a person to look at something (recorded once, with what it is about)."""
+        self.db.execute("INSERT OR IGNORE INTO review_items (kind, entity_id, other_id, detail,"
+                        " run_id, fact_id) VALUES (?,?,?,?,?,?)",
+                        (kind, entity_id, other_id, detail, run_id, fact_id))
 
     def review_items(self, status: str = "open") -> list[ReviewItem]:
         """Review items in a given state."""
-        return [ReviewItem(id=r["id"], kind=r["kind"], entity_id=r["entity_id"],
-                           other_id=r["other_id"], detail=r["detail"], status=r["status"])
+        return [self._review(r)
                 for r in self.db.execute("SELECT * FROM review_items WHERE status = ? ORDER BY id",
                                          (status,))]
 
@@ -443,6 +468,38 @@ class SQLiteStore:
             "INSERT OR REPLACE INTO llm_cache (key, model, response, prompt_tokens,"
             " completion_tokens, created_at) VALUES (?,?,?,?,?,?)",
             [(key, *entry, _now()) for key, entry in pending.items()])
+
+    # -- reliability: journal commits and checks (issue 8) -----------------------------------
+
+    def mark_journal_committed(self, token: str) -> None:
+        """Record, inside the run's transaction, that the run's note journal commits with it."""
+        self.db.execute("INSERT OR IGNORE INTO journal_commits (token, committed_at) VALUES (?, ?)",
+                        (token, _now()))
+
+    def journal_committed(self, token: str) -> bool:
+        """True when the transaction that staged this journal was committed."""
+        return self._one("SELECT 1 FROM journal_commits WHERE token = ?", token) is not None
+
+    def integrity_problems(self) -> list[str]:
+        """What SQLite's own consistency checks find wrong (empty when the store is sound)."""
+        try:
+            rows = [r[0] for r in self.db.execute("PRAGMA integrity_check")]
+            rows += [f"foreign key: {tuple(r)}" for r in self.db.execute("PRAGMA foreign_key_check")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        return [r for r in rows if r != "ok"]
+
+    def reindex(self) -> None:
+        """Rebuild every index from its table (repairs a damaged index)."""
+        self.db.execute("REINDEX")
+
+    def rendered_paths(self) -> list[str]:
+        """Every vault-relative path factbook has a record of writing."""
+        return [r[0] for r in self.db.execute("SELECT path FROM rendered ORDER BY path")]
+
+    def forget_rendered(self, path: str) -> None:
+        """Drop the record of having written `path` (the note is gone or no longer ours)."""
+        self.db.execute("DELETE FROM rendered WHERE path = ?", (path,))
 
     def counts(self) -> dict[str, int]:
         """How many of each thing the store holds."""

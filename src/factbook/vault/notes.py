@@ -5,8 +5,10 @@ byte), a preamble (everything before the first `##` heading), and sections.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -27,6 +29,7 @@ class Section:
 
     heading: str
     lines: list[str] = field(default_factory=list)
+    raw: str = ""  # the heading line exactly as written
 
     def items(self) -> list[str]:
         """The text of the list items in this section."""
@@ -40,12 +43,38 @@ class Section:
 
 @dataclass
 class ParsedNote:
-    """A note as read from disk."""
+    """A note as read from disk. The front matter is parsed as YAML only when `meta` is
+    asked for (it is slow, and merging notes mostly needs the key blocks)."""
 
-    meta: dict[str, Any]
     meta_blocks: dict[str, str]
     preamble: list[str]
     sections: list[Section]
+    raw_front: str = ""
+    loaded: dict[str, Any] | None = field(default=None, repr=False)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """The front matter as data ({} when there is none or it is not valid YAML)."""
+        if self.loaded is None:
+            raw = _load_front_matter(self.raw_front) if self.raw_front else {}
+            self.loaded = {str(k): v for k, v in raw.items()}
+        return self.loaded
+
+    def front_list(self, key: str) -> list[str]:
+        """The items of a list key (`tags`, `aliases`) as strings; a one-line flow list
+        of plain or quoted items (what factbook writes) is read without YAML."""
+        block = self.meta_blocks.get(key)
+        if block is None:
+            return []
+        fast = _flow_items(key, block)
+        if fast is not None:
+            return fast
+        value = self.meta.get(key)
+        if value is None:
+            return []
+        if isinstance(value, (list, tuple)):
+            return [str(v) for v in value if v is not None]
+        return [str(value)]
 
     def section(self, heading: str) -> Section | None:
         """The first section with this heading (case-insensitive)."""
@@ -62,17 +91,12 @@ class ParsedNote:
 
 def parse_note(text: str) -> ParsedNote:
     """Split a note into front matter, preamble and sections."""
-    meta: dict[str, Any] = {}
     blocks: dict[str, str] = {}
+    raw = ""
     body = text
     match = _FRONT.match(text)
     if match:
         raw = match.group(1)
-        try:
-            loaded = YAML(typ="safe").load(raw)
-            meta = loaded if isinstance(loaded, dict) else {}
-        except YAMLError:
-            meta = {}
         blocks = _key_blocks(raw)
         body = text[match.end():]
     preamble: list[str] = []
@@ -80,13 +104,54 @@ def parse_note(text: str) -> ParsedNote:
     for line in body.split("\n"):
         heading = _HEADING.match(line)
         if heading and len(heading.group(1)) == 2:
-            sections.append(Section(heading.group(2)))
+            sections.append(Section(heading.group(2), raw=line))
         elif sections:
             sections[-1].lines.append(line)
         else:
             preamble.append(line)
-    return ParsedNote(meta={str(k): v for k, v in meta.items()}, meta_blocks=blocks,
-                      preamble=preamble, sections=sections)
+    return ParsedNote(meta_blocks=blocks, preamble=preamble, sections=sections, raw_front=raw)
+
+
+_FLOW = re.compile(r"^\s*\[(.*)\]\s*$")
+_FLOW_ITEM = re.compile(r'\s*("(?:[^"\\]|\\.)*"|[A-Za-z0-9_][\w.\'&()/+-]*(?: [\w.\'&()/+-]+)*)\s*(?:,|$)')
+_YAML_WORDS = {"yes", "no", "true", "false", "null", "on", "off", "y", "n", "~"}
+
+
+def _flow_items(key: str, block: str) -> list[str] | None:
+    """Items of `key: [a, "b c", d]` on one line, or None when YAML must decide."""
+    head, _, rest = block.partition(":")
+    if head.strip() != key or "\n" in block:
+        return None
+    match = _FLOW.match(rest)
+    if not match:
+        return None
+    inner, items, pos = match.group(1), [], 0
+    while pos < len(inner):
+        item = _FLOW_ITEM.match(inner, pos)
+        if not item or item.end() == pos:
+            return None
+        text = item.group(1)
+        if text.startswith('"'):
+            try:
+                text = json.loads(text)
+            except ValueError:
+                return None
+        elif text.casefold() in _YAML_WORDS:
+            return None
+        items.append(text)
+        pos = item.end()
+    return items
+
+
+@lru_cache(maxsize=4096)
+def _load_front_matter(raw: str) -> dict[str, Any]:
+    """The front matter as data. Cached: a run parses the same headers again and again
+    (what factbook wrote, what is on disk, what it renders now), and YAML is slow."""
+    try:
+        loaded = YAML(typ="safe").load(raw)
+    except YAMLError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
 
 
 def _key_blocks(raw: str) -> dict[str, str]:

@@ -2,14 +2,16 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from factbook.models import NOTE_TYPE, EntityKind
 from factbook.store.base import DocumentRecord, EntityRecord, FactRecord, Store
 from factbook.vault.frontmatter import render_front_matter
 from factbook.vault.layout import link, tag_slug
-from factbook.vault.notes import ParsedNote, Section, parse_note, strip_lines
+from factbook.vault.notes import Section, strip_lines
 from factbook.vault.tasks import format_task
 
 RECENT_CONTEXT_CAP = 12
@@ -44,37 +46,54 @@ class Lookup:
         self._entities.pop(entity_id, None)
 
     def under_review(self, entity_id: int) -> bool:
-        """True when an open review item concerns the entity."""
+        """True when an open review item concerns the entity and the person has not yet
+        removed `needs-review` since it was raised."""
         if not hasattr(self, "_review"):
-            self._review = {i.entity_id for i in self.store.review_items("open")}
-            self._review |= {i.other_id for i in self.store.review_items("open") if i.other_id}
+            items = [i for i in self.store.review_items("open") if not i.acknowledged]
+            self._review = {i.entity_id for i in items} | {i.other_id for i in items if i.other_id}
         return entity_id in self._review
 
 
 def entity_tag(entity: EntityRecord) -> str:
-    """The tag that ties tasks to an entity (`account/acme`)."""
-    return f"{NOTE_TYPE[entity.kind]}/{tag_slug(entity.name)}"
+    """The tag that ties tasks to an entity (`account/acme`), from its note's file name,
+    which is unique where the display name may not be."""
+    return f"{NOTE_TYPE[entity.kind]}/{tag_slug(Path(entity.note_path).stem)}"
+
+
+def tasks_query(entity: EntityRecord) -> list[str]:
+    """The Obsidian Tasks query for an entity's open tasks. `tags include` matches any tag
+    containing the text (#account/acme would also pick #account/acme-bank), so the query
+    matches the whole tag with a regular expression instead."""
+    pattern = "#" + entity_tag(entity).replace("/", "\\/")
+    return ["```tasks", f"tags regex matches /^{pattern}$/i", "not done", "```"]
 
 
 def render_entity_note(lookup: Lookup, entity: EntityRecord, existing: str | None) -> str:
-    """An entity's note from the store, keeping what the person wrote in `existing`."""
+    """An entity's note as factbook renders it from the store (and the adopted note it
+    came from). What the person wrote in the vault is merged in afterwards by
+    vault/ownership.py; `existing` is accepted for callers and not needed here."""
     store = lookup.store
-    on_disk = parse_note(existing) if existing else None
     adopted = entity.adopted
-    facts = [f for f in store.facts_for_entity(entity.id) if f.status == "active"]
+    if entity.merged_into is not None:
+        return render_redirect_note(lookup, entity)
+    every = store.facts_for_entity(entity.id)
+    facts = [f for f in every if f.status == "active"]
+    history = [f for f in every if f.status == "superseded"]
     docs = store.documents_for_entity(entity.id)
-    needs_review = any(f.conflicts for f in facts) or lookup.under_review(entity.id)
+    needs_review = lookup.under_review(entity.id)
     body = [f"# {entity.name}", ""]
-    extra_preamble = _extra_preamble(on_disk, adopted)
+    extra_preamble = _extra_preamble(adopted)
     if extra_preamble:
         body += extra_preamble + [""]
     body += _section("Key Facts", _fact_lines(lookup, facts))
+    if history:
+        body += _section("History", _history_lines(lookup, history))
     body += _section("Recent Context", _context_lines(docs, adopted.get("context", [])))
-    body += _section("Tasks", ["```tasks", f"tags include #{entity_tag(entity)}", "not done", "```"])
+    body += _section("Tasks", tasks_query(entity))
     body += _section("Topics", [f"- {t}" for t in _topics(docs, adopted.get("topics", []))])
     body += _section("Key Decisions", _decision_lines(lookup, entity, adopted.get("decisions", [])))
     body += _section("Related", _related_line(lookup, entity, facts, docs))
-    for section in _kept_sections(on_disk, adopted):
+    for section in _kept_sections(adopted):
         body += [f"## {section.heading}", *strip_lines(section.lines), ""]
     owned = {
         "type": NOTE_TYPE[entity.kind],
@@ -82,11 +101,9 @@ def render_entity_note(lookup: Lookup, entity: EntityRecord, existing: str | Non
         "aliases": entity.aliases or None,
         "created": entity.created,
         "last_contact": _last_contact(docs, adopted.get("last_contact")),
-        "tags": _tags(entity, on_disk, adopted, needs_review),
+        "tags": _tags(entity, adopted, needs_review),
     }
     extra = dict(adopted.get("meta_blocks", {}))
-    if on_disk:
-        extra.update(on_disk.meta_blocks)
     return render_front_matter(owned, extra) + "\n".join(body).rstrip("\n") + "\n"
 
 
@@ -94,24 +111,60 @@ def _section(heading: str, lines: list[str]) -> list[str]:
     return [f"## {heading}", "", *lines, ""] if lines else [f"## {heading}", ""]
 
 
-def _fact_lines(lookup: Lookup, facts: list[FactRecord]) -> list[str]:
-    def cited(fact: FactRecord) -> list[DocumentRecord]:
-        docs = [lookup.document(c.document_id) for c in fact.citations]
-        return sorted(docs, key=lambda d: (d.date or date.min, d.title))
+_WIKILINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
+_BLOCK_REF = re.compile(r"\^(?=[\w-])")
+_TAG = re.compile(r"(?<![\w\\])#(?=[^\s#\d])")
 
+
+def inert(text: str) -> str:
+    """Text taken from a document, made safe to place in a note: wikilinks become their
+    words, block ids and tags lose their markers, so a document cannot link, tag or
+    address anything in the vault through a fact."""
+    text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
+    text = text.replace("[[", "[ [").replace("]]", "] ]")
+    text = _BLOCK_REF.sub("", text)
+    return _TAG.sub("\\#", text)
+
+
+def _cited(lookup: Lookup, fact: FactRecord) -> list[DocumentRecord]:
+    docs = [lookup.document(c.document_id) for c in fact.citations]
+    return sorted(docs, key=lambda d: (d.date or date.min, d.title))
+
+
+def _fact_line(lookup: Lookup, fact: FactRecord, prefix: str = "") -> str:
+    """`- text (citations) ^f-id`: the person's wording when they edited it, and every
+    source, plus any link the person put beside the sources."""
+    links = [link(d.note_path) for d in _cited(lookup, fact) if d.note_path]
+    links += [extra for extra in fact.user_links if extra not in links]
+    cites = f" ({', '.join(links)})" if links else ""
+    text = fact.user_text if fact.user_text is not None else inert(fact.text)
+    return f"- {prefix}{text}{cites} ^{fact.block_id}"
+
+
+def _fact_lines(lookup: Lookup, facts: list[FactRecord]) -> list[str]:
     def newest(fact: FactRecord) -> date:
-        return max([d.date or date.min for d in cited(fact)] + [fact.date or date.min])
+        return max([d.date or date.min for d in _cited(lookup, fact)] + [fact.date or date.min])
+
+    active = {f.id for f in facts}
+    for fact in facts:  # a report disputed only by a tombstoned one is no longer disputed
+        fact.conflicts = [c for c in fact.conflicts if c in active]
 
     def line(fact: FactRecord) -> str:
-        links = ", ".join(link(d.note_path) for d in cited(fact) if d.note_path)
-        mark = "⚠ Conflicting report: " if fact.conflicts else ""
-        return f"- {mark}{fact.text} ({links}) ^{fact.block_id}" if links else \
-            f"- {mark}{fact.text} ^{fact.block_id}"
+        return _fact_line(lookup, fact, "⚠ Conflicting report: " if fact.conflicts else "")
 
     disputed = sorted((f for f in facts if f.conflicts), key=lambda f: (min(f.conflicts + [f.id]), f.text))
     settled = sorted((f for f in facts if not f.conflicts),
                      key=lambda f: (-newest(f).toordinal(), -len(f.citations), f.text))
     return [line(f) for f in disputed + settled]
+
+
+def _history_lines(lookup: Lookup, facts: list[FactRecord]) -> list[str]:
+    """Superseded facts, newest first, each with the date it refers to."""
+    def when(fact: FactRecord) -> date | None:
+        return fact.date or max((d.date for d in _cited(lookup, fact) if d.date), default=None)
+
+    ordered = sorted(facts, key=lambda f: (-(when(f) or date.min).toordinal(), f.id))
+    return [_fact_line(lookup, f, f"{when(f).isoformat()}: " if when(f) else "") for f in ordered]
 
 
 def _context_lines(docs: list[DocumentRecord], kept: list[str]) -> list[str]:
@@ -120,13 +173,18 @@ def _context_lines(docs: list[DocumentRecord], kept: list[str]) -> list[str]:
         if doc.kind == "note":
             continue  # the person's own note is the page itself, not context
         when = doc.date.isoformat() if doc.date else "undated"
-        summary = f" — {doc.summary}" if doc.summary else ""
+        summary = f" — {inert(doc.summary)}" if doc.summary else ""
         target = link(doc.note_path) if doc.note_path else doc.title
         lines[f"- {when}: {target}{summary}"] = doc.date or date.min
     for item in kept:
         lines.setdefault(f"- {item}", _leading_date(item))
     ordered = sorted(lines, key=lambda k: (-lines[k].toordinal(), k))
-    return ordered[:RECENT_CONTEXT_CAP]
+    if len(ordered) > RECENT_CONTEXT_CAP:
+        # The rest stays reachable: every source note links here (Obsidian's backlinks).
+        rest = len(ordered) - RECENT_CONTEXT_CAP
+        return ordered[:RECENT_CONTEXT_CAP] + [
+            f"- … {rest} older source{'s' if rest > 1 else ''}: see the backlinks of this note"]
+    return ordered
 
 
 def _leading_date(text: str) -> date:
@@ -143,7 +201,7 @@ def _topics(docs: list[DocumentRecord], kept: list[str]) -> list[str]:
             counts[topic] = counts.get(topic, 0) + 100 - rank
     seen = {t.casefold() for t in kept}
     found = [t for t in sorted(counts, key=lambda t: (-counts[t], t)) if t.casefold() not in seen]
-    return list(kept) + found[: max(0, TOPICS_CAP - len(kept)) if kept else TOPICS_CAP]
+    return list(kept) + [inert(t) for t in found[: max(0, TOPICS_CAP - len(kept)) if kept else TOPICS_CAP]]
 
 
 def _decision_lines(lookup: Lookup, entity: EntityRecord, kept: list[str]) -> list[str]:
@@ -153,7 +211,7 @@ def _decision_lines(lookup: Lookup, entity: EntityRecord, kept: list[str]) -> li
         when = decision.date or doc.date
         prefix = f"{when.isoformat()}: " if when else ""
         source = f" ({link(doc.note_path)})" if doc.note_path else ""
-        lines.append(f"- {prefix}{decision.text}{source}")
+        lines.append(f"- {prefix}{inert(decision.text)}{source}")
     return lines
 
 
@@ -183,13 +241,14 @@ def _last_contact(docs: list[DocumentRecord], kept: object) -> date | None:
     return max(dates) if dates else None
 
 
-def _tags(entity: EntityRecord, on_disk: ParsedNote | None, adopted: dict, needs_review: bool) -> list[str]:
+def _tags(entity: EntityRecord, adopted: dict, needs_review: bool) -> list[str]:
     tags: list[str] = []
-    source = on_disk.meta.get("tags") if on_disk else adopted.get("tags")
+    source = adopted.get("tags")
     if isinstance(source, str):
         source = [source]
     for tag in source or []:
-        if str(tag) not in tags:
+        # `needs-review` is factbook's to raise (an adopted note's flag became a review item)
+        if str(tag) not in tags and str(tag) != REVIEW_TAG:
             tags.append(str(tag))
     own = f"type/{NOTE_TYPE[entity.kind]}"
     if own not in tags:
@@ -199,15 +258,13 @@ def _tags(entity: EntityRecord, on_disk: ParsedNote | None, adopted: dict, needs
     return tags
 
 
-def _extra_preamble(on_disk: ParsedNote | None, adopted: dict) -> list[str]:
-    lines = on_disk.preamble if on_disk else adopted.get("preamble", [])
+def _extra_preamble(adopted: dict) -> list[str]:
+    lines = adopted.get("preamble", [])
     kept = [ln for ln in lines if not ln.startswith("# ")]
     return strip_lines(kept)
 
 
-def _kept_sections(on_disk: ParsedNote | None, adopted: dict) -> list[Section]:
-    if on_disk:
-        return on_disk.foreign_sections()
+def _kept_sections(adopted: dict) -> list[Section]:
     return [Section(s["heading"], list(s["lines"])) for s in adopted.get("sections", [])]
 
 
@@ -226,10 +283,13 @@ def render_source_note(lookup: Lookup, doc: DocumentRecord, original: str | None
     body = [f"# {doc.title}", ""]
     if doc.summary:
         body += ["## Summary", "", doc.summary, ""]
-    tasks = store.tasks_for_document(doc.id)
+    tasks = [t for t in store.tasks_for_document(doc.id) if not t.deleted]
     if tasks:
         body += ["## Tasks", ""]
         for task in tasks:
+            if task.user_line:  # as the person last left it in Obsidian
+                body.append(f"{task.user_line} ^{task.block_id}")
+                continue
             tags = ["task"] + [entity_tag(lookup.entity(e)) for e in task.entities]
             body.append(format_task(task, tags))
         body.append("")
@@ -246,3 +306,15 @@ def _quoted(text: str) -> list[str]:
     Tasks plugin never mistakes a quoted line for a task."""
     return [("> " + ln.replace("[ ]", "\\[ ]").replace("[x]", "\\[x]")).rstrip()
             for ln in text.split("\n")]
+
+
+def render_redirect_note(lookup: Lookup, entity: EntityRecord) -> str:
+    """The note of an entity merged into another: a pointer to where everything went
+    (what the person wrote in it is kept by the ownership merge)."""
+    target = lookup.store.entity(entity.merged_into)
+    while target.merged_into is not None:
+        target = lookup.store.entity(target.merged_into)
+    owned = {"type": "redirect", "name": entity.name, "merged_into": link(target.note_path)}
+    body = [f"# {entity.name}", "", f"Merged into {link(target.note_path)}: its facts, sources "
+            "and tasks are there, and this name is one of its aliases."]
+    return render_front_matter(owned, {}) + "\n".join(body) + "\n"

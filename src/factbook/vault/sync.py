@@ -1,13 +1,24 @@
-"""Bringing the vault in line with the store: render the notes a run touched and write
-the ones whose text changed."""
+"""Bringing the vault in line with the store: read back what the person changed, render the
+notes a run touched, merge each with the note on disk, and write the ones that changed.
+
+Ownership rules (docs/ownership.md): factbook changes only the lines it owns; the note
+on disk is never overwritten blindly (it is merged, and in a batch write it is not
+written at all when it changed between reading and writing).
+"""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from pathlib import Path
+
+from factbook.errors import VaultError
 
 from factbook.glossary import Glossary, with_glossary
 from factbook.store.base import Store
-from factbook.vault.layout import VaultLayout
+from factbook.vault.journal import Journal
+from factbook.vault.layout import VaultLayout, inside_vault
+from factbook.vault.ownership import merge_note
+from factbook.vault.readback import apply_read_back, read_back
 from factbook.vault.render import Lookup, render_entity_note, render_source_note
 from factbook.vault.writer import text_hash, write_batch
 
@@ -17,19 +28,53 @@ log = logging.getLogger(__name__)
 FLUSH_EVERY = 2000
 
 
+def read_note_text(path: Path) -> str | None:
+    """A note's text exactly as on disk (line endings kept), None when there is none."""
+    try:
+        return path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise VaultError(f"{path}: cannot read the note ({exc})",
+                         hint="fix or move the file; factbook will not overwrite it") from exc
+
+
+def read_back_vault(layout: VaultLayout, store: Store) -> int:
+    """Read back every note changed since factbook wrote it (deleted and edited lines,
+    checked-off tasks, aliases, a removed `needs-review`); returns how many changes."""
+    up_to = store.max_review_id()
+    changes = 0
+    for rel, sha in store.rendered_notes():
+        try:
+            disk = read_note_text(inside_vault(layout.root, rel))
+        except VaultError as exc:
+            log.warning("%s", exc)
+            continue
+        if disk is None or text_hash(disk) == sha:
+            continue
+        changes += apply_read_back(store, rel, read_back(store.rendered_base(rel), disk), up_to)
+    if changes:
+        log.info("read back %d changes made in the vault", changes)
+    return changes
+
+
 class NoteWriter:
     """Renders and writes notes for one run (or only counts them, in a dry run)."""
 
     def __init__(self, layout: VaultLayout, store: Store, run_id: int | None,
-                 dry_run: bool = False, glossary: Glossary | None = None) -> None:
+                 dry_run: bool = False, glossary: Glossary | None = None,
+                 journal: Journal | None = None) -> None:
         self.layout = layout
+        # With a journal, writes are staged and land only when the run's store commits.
+        self.journal = journal
         self.store = store
         self.run_id = run_id
         self.dry_run = dry_run
         self.glossary = glossary  # source notes list the glossary terms their text uses
         self.lookup = Lookup(store)
         self.written: list[str] = []
-        self._pending: list[tuple[str, str]] = []
+        self.skipped: list[str] = []
+        self._pending: list[_Pending] = []
 
     def write(self, entity_ids: set[int], document_ids: list[int]) -> int:
         """Place and render the new documents' source notes, then the touched entities'
@@ -41,15 +86,17 @@ class NoteWriter:
             self._put(doc.note_path, with_glossary(note, doc.text, self.glossary))
         for entity_id in sorted(entity_ids):
             entity = self.lookup.entity(entity_id)
-            existing = self._read(entity.note_path)
-            self._put(entity.note_path, render_entity_note(self.lookup, entity, existing))
+            self._put(entity.note_path, render_entity_note(self.lookup, entity, None))
         self._flush()
         return len(self.written)
 
     def rebuild(self) -> int:
-        """Re-render every note from the store."""
+        """Re-render every note from the store, after reading back the person's changes
+        (merged entities keep their redirect notes)."""
+        read_back_vault(self.layout, self.store)
         docs = [d.id for d in self.store.documents()]
         entities = {e.id for e in self.store.entities()}
+        entities |= {e.id for e in self.store.merged_entities()}
         return self.write(entities, docs)
 
     def _place_sources(self, document_ids: list[int]) -> None:
@@ -68,30 +115,64 @@ class NoteWriter:
             self.store.set_document_note(document_id, path)
             doc.note_path = path
 
-    def _read(self, rel: str) -> str | None:
-        path = self.layout.root / rel
-        try:
-            return path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-
     def _put(self, rel: str, text: str) -> None:
+        """Merge factbook's rendering with the note on disk, then write (or stage) it."""
+        try:
+            disk = read_note_text(inside_vault(self.layout.root, rel))
+        except VaultError as exc:
+            log.warning("%s", exc)
+            self.skipped.append(rel)
+            return
+        # Without a base (a note factbook did not write, or wrote before keeping one) the
+        # merge is conservative: every line it cannot match to factbook's is kept.
+        merged = merge_note(self.store.rendered_base(rel), disk, text, self.store.tombstones(rel))
         if self.dry_run:
-            if self._read(rel) != text:
+            if disk != merged.text:
                 self.written.append(rel)
             return
-        self._pending.append((rel, text))
+        if self.journal is not None:
+            # Staged: the note lands only when the run's store transaction commits.
+            if self.journal.stage(rel, merged.text):
+                self.written.append(rel)
+            self._recorded(rel, merged.text, merged.own)
+            return
+        self._pending.append(_Pending(rel, merged.text, merged.own, disk))
         if len(self._pending) >= FLUSH_EVERY:
             self._flush()
 
+    def _recorded(self, rel: str, text: str, own: str) -> None:
+        self.store.set_rendered(rel, text_hash(text), self.run_id)
+        self.store.set_rendered_base(rel, own)
+
     def _flush(self) -> None:
-        """Write what is pending in one atomic batch and record what was written."""
+        """Write what is pending in one atomic batch (never over a note that changed since
+        it was read) and record what factbook wrote."""
         if not self._pending:
             return
-        items = [(self.layout.root / rel, text) for rel, text in self._pending]
-        changed = {str(p) for p in write_batch(items)}
-        for rel, text in self._pending:
-            if str(self.layout.root / rel) in changed:
-                self.written.append(rel)
-            self.store.set_rendered(rel, text_hash(text), self.run_id)
+        root = self.layout.root
+        paths = {item.rel: inside_vault(root, item.rel) for item in self._pending}
+        skipped: list[Path] = []
+        changed = set(write_batch([(paths[p.rel], p.text) for p in self._pending],
+                                  expect={paths[p.rel]: p.disk for p in self._pending},
+                                  skipped=skipped))
+        for path in skipped:
+            log.warning("%s: the note changed while factbook was merging it; left as it is "
+                        "(the next run merges it)", path)
+        for item in self._pending:
+            if paths[item.rel] in skipped:
+                self.skipped.append(item.rel)
+                continue
+            if paths[item.rel] in changed:
+                self.written.append(item.rel)
+            self._recorded(item.rel, item.text, item.own)
         self._pending.clear()
+
+
+@dataclass
+class _Pending:
+    """A merged note waiting to be written, with what was on disk when it was merged."""
+
+    rel: str
+    text: str
+    own: str
+    disk: str | None
