@@ -1,0 +1,449 @@
+"""Organizations and people in a document, told apart from places, publishers and headings.
+
+A capitalized sequence becomes an entity on evidence: a legal form or an
+organization word at its end, wire markup, a name the vault already knows, a
+person's role or honorific before it, or at least two weaker cues (a verb of
+agency after it, a possessive, "shares of X", an appositive, a second mention,
+a brand-like spelling). Short forms, acronyms and parenthetical definitions
+found later in the document become aliases of the full name. Names introduced
+by "according to", "reported by", a sign-off and the like are publishers.
+"""
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from factbook.extract import lexicon as lx
+from factbook.extract.text import Layout
+from factbook.models import EntityKind, KnownEntity, Mention
+from factbook.resolve.names import name_key
+
+_CAP = r"(?:[A-Z][\w'’&.\-]*|[a-z]+[A-Z][\w'’&\-]*|\d+[A-Za-z][\w&\-]*)"
+_LINK = r"(?:of|and|de|des|du|la|le|und|et|e|y|van|von|der|den|di|da|del|for|the|&|co)"
+_SPAN = re.compile(rf"(?<![\w'’]){_CAP}(?:\s+(?:{_LINK}\s+){{0,2}}{_CAP})*")
+_POSSESSIVE = re.compile(r"^(.*?)['’]s?$")
+_AGENCY = re.compile(
+    r"^\s*(?:\w+ly\s+)?(?:said|says|announced|agreed|denied|disputed|confirmed|acquired|bought|"
+    r"purchased|sold|completed|terminated|raised|reported|plans|planned|expects|declined|owns|"
+    r"holds|filed|told|has\s+(?:agreed|acquired|withdrawn|disputed|denied|said|been|made|signed|"
+    r"completed|raised|filed|received|offered|sold|bought|turned)|is\s+(?:poised|racing|seeking|"
+    r"selling|buying|acquiring|planning)|will|would|projects|commands|responded|continues|"
+    r"launched|signed|offered|urged|stated|made|received|remains|maintains|stepped)\b")
+_BEFORE_CUE = re.compile(
+    r"(?:shares|stake|stock|interest|unit|subsidiary|division|parent|control|holders|"
+    r"shareholders|acquisition|purchase|sale|merger|offer|bid|chairman|president)\s+(?:of|in|for|with)\s+$|"
+    r"(?:acquire|acquired|acquiring|buy|bought|purchase|purchased|sell|sold|merge\s+with|"
+    r"merger\s+with|partnership\s+with|deal\s+with|contract\s+with|talks\s+with|backed\s+by|"
+    r"owned\s+by|controlled\s+by|acquired\s+by|bought\s+by|rivals?\s+like|clients?\s+like|"
+    r"competitors?\s+like|startups?\s+like|providers?\s+like|firms?\s+like|"
+    r"companies\s+like|turned\s+to|from\s+rival|to\s+rival)\s+$", re.I)
+_ORG_APPOSITIVE = re.compile(
+    r"^,\s+(?:a|an|the|its)\s+(?:[\w\-]+\s+){0,10}?(?:company|firm|provider|maker|manufacturer|"
+    r"concern|group|unit|subsidiary|bank|startup|rival|operator|producer|developer|supplier|"
+    r"retailer|insurer|lender|partnership|corporation|conglomerate|chain|player|affiliate|"
+    r"holding|brokerage|carrier|utility|agency)\b", re.I)
+_PRODUCT_APPOSITIVE = re.compile(
+    r"^,\s+(?:a|an|the|[A-Z]\w*['’]s?)\s+(?:[\w\-]+\s+){0,3}?(?:program|programme|platform|"
+    r"service|product|initiative|model|chip|suite|app|software|tool|system)\b")
+_PERSON_APPOSITIVE = re.compile(
+    rf"^,\s+(?:a|an|the|its|[A-Z][\w'’]*['’]s)\s+(?:[\w\-.,]+\s+){{0,6}}?(?:{'|'.join(sorted(lx.ROLE_WORDS))})\b", re.I)
+_WHICH = re.compile(r"^,\s+which\b")
+_SAID_HE = re.compile(r"^\s+(?:said|says|told|added)\s+(?:he|she)\b|^,?\s+who\b", re.I)
+_PUBLISHER_BEFORE = re.compile(
+    r"(?:according\s+to(?:\s+(?:a|an|the))?(?:\s+\w+)?\s+(?:from|by|in|of)?\s*|"
+    r"(?:reported\s+by|(?:reported|noted|detailed|cited|published|outlined)\s+in)\s+(?:a\s+|an\s+|the\s+)?"
+    r"(?:\w+\s+)?(?:(?:report|story|article|analysis|note)\s+(?:by|from|in)\s+)?|"
+    r"(?:report|story|article|analysis|interview)\s+(?:by|from|in|with)\s+|"
+    r"citing\s+|told\s+|per\s+(?:a\s+|another\s+|the\s+)?(?:\w+\s+)?(?:report\s+)?(?:from|by|in)\s+|"
+    r"(?:^|\s)(?:in|by)\s+(?:a|an)\s+$|source:\s*)(?:the\s+)?$", re.I)
+_PUBLISHER_AFTER = re.compile(
+    r"^\s+(?:(?:reported|reports)(?=\s+(?:that|on|earlier)\b|\s*[.,])|said\s+in\s+a\s+report|analysis|report|is\s+an?\s+\w+\s+publication"
+    r"|publication)\b|^['’]s?\s+(?:claims|report|reporting|analysis)\b", re.I)
+_AT_OUTLET = re.compile(rf"\b[A-Z][a-z]+\s+[A-Z][\w'’]+\s+at\s+$")
+_BRAND = re.compile(r"^[A-Z][a-z]+\d+[A-Z][a-z]+$|^[A-Z][a-z]+(?:[A-Z][a-z]+)+(?:[A-Z]{1,2})?$"
+                    r"|^[A-Z][a-z]+[A-Z]{1,2}$|^[a-z]+[A-Z]\w+$")
+_ACRONYM_DEF = re.compile(r"^\s*\(([A-Z][A-Za-z&]{1,7})\)")
+
+
+@dataclass
+class Occurrence:
+    """One place a capitalized span stands in the document."""
+
+    surface: str
+    sentence: int
+    start: int
+    end: int
+    initial: bool
+    heading: bool = False
+
+
+@dataclass
+class Candidate:
+    """Everything the document says about one surface form."""
+
+    surface: str
+    occurrences: list[Occurrence] = field(default_factory=list)
+    cues: set[str] = field(default_factory=set)
+    strong: bool = False
+    person: int = 0
+    publisher: bool = False
+    product: bool = False
+    acronym_of: str | None = None
+
+
+@dataclass
+class NameFinding:
+    """What the name finder returns: mentions, where each occurs, and the publishers."""
+
+    mentions: list[Mention]
+    spans: dict[int, list[tuple[int, int, str]]]  # sentence index -> (start, end, mention name)
+    publishers: list[str]
+    surfaces: dict[str, str]  # surface form -> mention name
+
+
+def _clean_surface(surface: str) -> str:
+    surface = surface.strip(" -")
+    if surface.endswith(".") and not re.search(r"(?:\b[A-Z]\.|(?:Corp|Inc|Co|Ltd|Bros|Cos)\.)$", surface):
+        surface = surface[:-1]
+    return surface
+
+
+def _split_span(text: str, start: int, surface: str) -> list[tuple[int, str]]:
+    """Cut a capitalized run where two names meet: possessives, "and" after a legal form,
+    a role word inside ("Acme CEO Jane Roe"), a leading article or opener."""
+    tokens = [(m.start() + start, m.group(0)) for m in re.finditer(r"\S+", surface)]
+    parts: list[list[tuple[int, str]]] = [[]]
+    for i, (pos, tok) in enumerate(tokens):
+        low = tok.lower().strip(".,'’")
+        current = parts[-1]
+        if low in ("and", "&", "of", "for", "the", "und", "de") and current:
+            prev = current[-1][1]
+            rest = " ".join(t for _, t in tokens[i + 1:]).split(" of ")[0]
+            left = " ".join(t for _, t in current)
+            if lx.last_word(prev) in lx.LEGAL_FORMS or lx.is_place(left) or (
+                    low in ("and", "&") and not (lx.has_legal_form(rest) or lx.has_org_word(rest))):
+                parts.append([])
+                continue
+        if low in lx.ROLE_WORDS and tok[0].isupper():
+            parts.append([])
+            continue
+        if re.search(r"['’]s?$", tok) and not re.search(r"\w['’]\w", tok[:-2] + "x"):
+            rest = " ".join(t for _, t in tokens[i + 1:])
+            # "Scott's Hospitality Inc" is one name; "Acme's Widget" is two.
+            ends_org = lx.last_word(rest) in lx.LEGAL_FORMS or lx.last_word(rest) in lx.ORG_WORDS
+            if not (not current and ends_org and not lx.is_place(tok[:-2])):
+                current.append((pos, re.sub(r"['’]s?$", "", tok)))
+                parts.append([])
+                continue
+        current.append((pos, tok))
+    out = []
+    for part in parts:
+        while part and (part[0][1].lower() in lx.LEADING_NOISE or part[0][1].lower() in
+                        ("and", "&", "of", "for", "the", "und", "de")):
+            part = part[1:]
+        while part and part[-1][1].lower().strip(".") in ("and", "&", "of", "for", "the", "und", "de"):
+            part = part[:-1]
+        if part:
+            s = part[0][0]
+            out.append((s, _clean_surface(text[s:part[-1][0] + len(part[-1][1])])))
+    return out
+
+
+def _spans(text: str, marked: list[str]) -> list[tuple[int, str]]:
+    """Candidate spans of one sentence: wire-marked names first, then capitalized runs."""
+    out: list[tuple[int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for name in marked:
+        pos = text.find(name)
+        while pos >= 0:
+            out.append((pos, name))
+            taken.append((pos, pos + len(name)))
+            pos = text.find(name, pos + len(name))
+    for m in _SPAN.finditer(text):
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        for start, surface in _split_span(text, m.start(), m.group(0)):
+            out.append((start, surface))
+            # "Acme Savings Bank of Springfield": the part before a place is a short form.
+            head, sep, tail = surface.partition(" of ")
+            if sep and lx.is_place(tail) and len(head.split()) > 1:
+                out.append((start, head))
+    return out
+
+
+def _collect(layout: Layout) -> dict[str, Candidate]:
+    """Every capitalized span of the body, with the cues around each occurrence."""
+    cands: dict[str, Candidate] = {}
+    marked = sorted(set(layout.marked_names), key=len, reverse=True)
+    for sent in layout.sentences:
+        text = sent.text
+        first_word_end = len(text) - len(text.lstrip("\"“‘'(-– ")) + 1
+        for start, surface in _spans(text, marked):
+            if not surface or not re.search(r"[A-Za-z]", surface):
+                continue
+            end = start + len(surface)
+            cand = cands.setdefault(surface, Candidate(surface))
+            cand.occurrences.append(Occurrence(surface, sent.index, start, end,
+                                               start < first_word_end or sent.heading,
+                                               sent.heading))
+            before, after = text[max(0, start - 60):start], text[end:end + 80]
+            if sent.heading:
+                _note_publisher(cand, before, after)
+                continue
+            _note_cues(cand, before, after)
+    return cands
+
+
+def _note_publisher(cand: Candidate, before: str, after: str) -> None:
+    """Mark a span that names where a report came from."""
+    if _PUBLISHER_BEFORE.search(before) and not (
+            lx.has_org_word(cand.surface) and re.search(r"\btold\s+(?:the\s+)?$", before)):
+        cand.publisher = True
+    if _PUBLISHER_AFTER.match(after) or _AT_OUTLET.search(before):
+        cand.publisher = True
+    if re.search(r"\bsource:\s*$", before, re.I):
+        cand.publisher = True
+
+
+def _note_cues(cand: Candidate, before: str, after: str) -> None:
+    """Record what the words around one occurrence say about the span."""
+    _note_publisher(cand, before, after)
+    if _PRODUCT_APPOSITIVE.match(after):
+        cand.product = True
+    words = before.split()
+    prev = words[-1].lower().strip(",.") if words else ""
+    if (prev in lx.ROLE_WORDS or prev in lx.HONORIFICS) and _person_shape(cand.surface):
+        cand.person += 2
+    if _PERSON_APPOSITIVE.match(after) and _person_shape(cand.surface):
+        cand.person += 2
+    if _SAID_HE.match(after) and _person_shape(cand.surface):
+        cand.person += 2
+    if _AGENCY.match(after):
+        cand.cues.add("agency")
+    if re.match(r"^['’]s?\b", after):
+        cand.cues.add("possessive")
+    if _BEFORE_CUE.search(before):
+        cand.cues.add("object")
+    if _ORG_APPOSITIVE.match(after):
+        cand.cues.update({"appositive", "org-appositive"})
+    acr = _ACRONYM_DEF.match(after)
+    if acr:
+        cand.cues.add("defines:" + acr.group(1))
+
+
+def _person_shape(surface: str) -> bool:
+    words = surface.split()
+    return 2 <= len(words) <= 4 and all(w[0].isupper() and not w.isupper() or re.fullmatch(r"[A-Z]\.(?:[A-Z]\.)*", w)
+                                        for w in words) and not lx.has_legal_form(surface) \
+        and not lx.has_org_word(surface)
+
+
+def _rejected(surface: str, lower_words: set[str]) -> bool:
+    """Spans that are never entities: places, calendar words, common words, headings."""
+    low = surface.lower()
+    if lx.is_place(surface) or low in lx.GENERIC_PHRASES:
+        return True
+    words = surface.split()
+    if all(lx.is_calendar_word(w) or w.isdigit() for w in words):
+        return True
+    if len(words) == 1 and (low in lx.COMMON_CAPS or low in lower_words):
+        return True
+    if all(w.lower() in lx.COMMON_CAPS or w.lower() in lower_words for w in words):
+        return True
+    return bool(re.fullmatch(r"[\d.,%$-]+", surface))
+
+
+def _accept(cand: Candidate, known: dict[str, KnownEntity], marked: set[str],
+            lower_words: set[str]) -> EntityKind | None:
+    """Decide whether a candidate is an entity, and of which kind."""
+    s = cand.surface
+    key = name_key(s)
+    if cand.publisher:
+        return None
+    if key in known:
+        return known[key].kind
+    if s in marked:
+        return EntityKind.ORGANIZATION
+    if _rejected(s, lower_words) or cand.product or all(o.heading for o in cand.occurrences):
+        return None
+    if cand.person >= 2:
+        return EntityKind.PERSON
+    if lx.has_legal_form(s) or lx.has_org_word(s):
+        return EntityKind.ORGANIZATION
+    body = [o for o in cand.occurrences if not o.initial]
+    context = {c for c in cand.cues if not c.startswith("defines:")}
+    score = len(context)
+    if "org-appositive" in cand.cues:
+        score += 1
+    if len({o.sentence for o in cand.occurrences}) >= 2:
+        score += 1
+    if _BRAND.match(s):
+        score += 2 if re.search(r"\d", s) else 1
+    if not context and not re.search(r"\d", s):
+        return None
+    if not body and score < 3:
+        return None
+    if s.isupper() and len(s) <= 5 and score < 3:
+        return None
+    return EntityKind.ORGANIZATION if score >= 2 else None
+
+
+def _lower_words(layout: Layout) -> set[str]:
+    """Words the document also writes in lower case: common words, not names."""
+    out: set[str] = set()
+    for sent in layout.sentences:
+        out.update(re.findall(r"(?<![\w'’])[a-z][a-z\-]+", sent.text))
+    return out
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", name) if w and w[0].isupper()
+             and w.lower().strip(".") not in lx.LEGAL_FORMS]
+    return "".join(w[0] for w in words)
+
+
+def find_names(layout: Layout, known_entities: list[KnownEntity]) -> NameFinding:
+    """Find the organizations and people of one document and where they occur."""
+    known = _known_index(known_entities)
+    cands = _collect(layout)
+    marked = set(layout.marked_names)
+    lower_words = _lower_words(layout)
+    publishers = {s for s, c in cands.items() if c.publisher}
+    for c in cands.values():
+        for cue in c.cues:
+            if cue.startswith("defines:") and c.surface in publishers:
+                publishers.add(cue.split(":", 1)[1])
+    accepted: dict[str, EntityKind] = {}
+    for surface, cand in cands.items():
+        if surface in publishers:
+            continue
+        kind = _accept(cand, known, marked, lower_words)
+        if kind is not None:
+            accepted[surface] = kind
+    return _group(cands, accepted, publishers, known)
+
+
+def _known_index(known_entities: list[KnownEntity]) -> dict[str, KnownEntity]:
+    index: dict[str, KnownEntity] = {}
+    for entity in known_entities:
+        for name in (entity.name, *entity.aliases):
+            index.setdefault(name_key(name), entity)
+    return index
+
+
+def _group(cands: dict[str, Candidate], accepted: dict[str, EntityKind], publishers: set[str],
+           known: dict[str, KnownEntity]) -> NameFinding:
+    """Fold short forms, acronyms and spellings of one name into one Mention each."""
+    order = sorted(accepted, key=lambda s: (min(o.sentence for o in cands[s].occurrences), -len(s)))
+    by_key: dict[str, str] = {}
+    owner: dict[str, str] = {}
+    for surface in order:
+        key = name_key(surface)
+        if key in known:
+            key = name_key(known[key].name)
+        if key in by_key:
+            owner[surface] = by_key[key]
+            continue
+        parent = _short_form_of(surface, by_key, accepted)
+        if parent:
+            owner[surface] = parent
+            continue
+        by_key[key] = surface
+        owner[surface] = surface
+    fulls = [s for s in order if owner[s] == s]
+    for surface, cand in cands.items():
+        if surface in owner or surface in publishers or all(o.heading for o in cand.occurrences):
+            continue
+        parent = _alias_target(surface, cand, fulls, cands)
+        if parent and not lx.is_place(surface):
+            owner[surface] = parent
+    for surface, cand in cands.items():
+        if surface not in owner and surface.isupper() and 2 <= len(surface) <= 6 \
+                and surface not in publishers:
+            hit = next((o for s2, o in owner.items() if _initials(s2) == surface), None)
+            if hit:
+                owner[surface] = hit
+    # Parenthetical definitions: "Acme Web Services (AWS)".
+    for surface, cand in cands.items():
+        for cue in cand.cues:
+            if cue.startswith("defines:") and surface in owner:
+                acr = cue.split(":", 1)[1]
+                if acr in cands and acr not in publishers:
+                    owner.setdefault(acr, owner[surface])
+    return _build(cands, owner, accepted, publishers, known)
+
+
+def _short_form_of(surface: str, by_key: dict[str, str], accepted: dict[str, EntityKind]) -> str | None:
+    """The longer accepted name that `surface` abbreviates, if any (a word prefix)."""
+    words = surface.split()
+    for full_key, full in by_key.items():
+        full_words = full.split()
+        if len(words) < len(full_words) and [w.lower() for w in full_words[:len(words)]] == \
+                [w.lower() for w in words] and accepted[full] == accepted[surface]:
+            return full
+    return None
+
+
+def _alias_target(surface: str, cand: Candidate, fulls: list[str],
+                  cands: dict[str, Candidate]) -> str | None:
+    """The full name an unaccepted span stands for: a prefix ("Acme" for "Acme Energy Inc"),
+    a person's surname, an acronym of the initials, or a longer form that starts with a name."""
+    low = [w.lower() for w in surface.split()]
+    first_seen = min(o.sentence for o in cand.occurrences)
+    hits = []
+    for full in fulls:
+        fw = [w.lower() for w in full.split()]
+        if len(low) < len(fw) and fw[:len(low)] == low and low[0] not in lx.COMMON_CAPS:
+            hits.append(full)
+        elif len(low) == 1 and len(fw) > 1 and fw[-1] == low[0] and len(low[0]) >= 4 \
+                and not surface.isupper() and low[0] not in lx.ORG_WORDS \
+                and low[0] not in lx.LEGAL_FORMS and low[0] not in lx.COMMON_CAPS:
+            hits.append(full)
+        elif surface.isupper() and 2 <= len(surface) <= 6 and _initials(full) == surface:
+            hits.append(full)
+        elif len(low) > len(fw) and low[:len(fw)] == fw and not lx.has_legal_form(surface) \
+                and not lx.has_org_word(surface):
+            hits.append(full)
+    if not hits:
+        return None
+    # Prefer the name introduced before this span, then the earliest.
+    return min(hits, key=lambda f: (min(o.sentence for o in cands[f].occurrences) > first_seen,
+                                    min(o.sentence for o in cands[f].occurrences)))
+
+
+def _build(cands: dict[str, Candidate], owner: dict[str, str], accepted: dict[str, EntityKind],
+           publishers: set[str], known: dict[str, KnownEntity]) -> NameFinding:
+    groups: dict[str, list[str]] = defaultdict(list)
+    for surface, full in owner.items():
+        groups[full].append(surface)
+    mentions: list[Mention] = []
+    surfaces: dict[str, str] = {}
+    spans: dict[int, list[tuple[int, int, str]]] = defaultdict(list)
+    for full, members in groups.items():
+        name = _display_name(full, members, known)
+        kinds = [accepted[m] for m in members if m in accepted]
+        kind = EntityKind.PERSON if kinds.count(EntityKind.PERSON) > len(kinds) / 2 \
+            else (kinds[0] if kinds else EntityKind.ORGANIZATION)
+        count = 0
+        for member in members:
+            surfaces[member] = name
+            for occ in cands[member].occurrences:
+                spans[occ.sentence].append((occ.start, occ.end, name))
+                count += 1
+        aliases = sorted({m for m in members if m != name})
+        mentions.append(Mention(name=name, kind=kind, aliases=aliases, count=count))
+    for lst in spans.values():
+        lst.sort()
+    mentions.sort(key=lambda m: -m.count)
+    return NameFinding(mentions, dict(spans), sorted(publishers), surfaces)
+
+
+def _display_name(full: str, members: list[str], known: dict[str, KnownEntity]) -> str:
+    """The fullest spelling: one with a legal form beats a bare one of the same key."""
+    key = name_key(full)
+    if key in known:
+        return known[key].name
+    same = [m for m in members if name_key(m) == key]
+    with_form = [m for m in same if lx.has_legal_form(m)]
+    return max(with_form or same or [full], key=lambda m: (not m.endswith("."), len(m)))

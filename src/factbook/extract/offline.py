@@ -1,0 +1,50 @@
+"""The offline extractor: no network, no key, no model download, deterministic and fast.
+
+Text is cut into sentences (extract.text), names are found and told apart from
+places and publishers (extract.names), sentences that carry information become
+compressed, cited claims attached to every entity they are about
+(extract.facts), and the document gets a one-line summary and a few topics
+(extract.topics).
+"""
+from __future__ import annotations
+
+import logging
+
+from factbook.extract.facts import extract_facts
+from factbook.extract.names import find_names
+from factbook.extract.text import layout
+from factbook.extract.topics import summary, topics
+from factbook.models import Context, Document, DocumentKind, Extraction
+
+log = logging.getLogger(__name__)
+
+
+class OfflineExtractor:
+    """Rule-based extraction of entities, facts, deals, topics and a summary."""
+
+    name = "offline"
+
+    def extract(self, document: Document, context: Context) -> Extraction:
+        """Extract everything worth keeping from `document`; pure, writes nothing."""
+        if document.kind is DocumentKind.NOTE:
+            # An existing vault note is adopted as it stands; its lines are the user's.
+            return Extraction(summary=document.title)
+        page = layout(document.text, document.title)
+        names = find_names(page, context.known)
+        facts = extract_facts(page, names, document.date)
+        subjects = {s for f in facts for s in f.subjects}
+        # An entity that no claim is about and that the text names only in passing
+        # would be an empty note: keep only those with a claim or a strong presence.
+        mentions = [m for m in names.mentions if m.name in subjects or m.count >= 3]
+        publishers = list(names.publishers)
+        if document.publisher and document.publisher not in publishers:
+            publishers.append(document.publisher)
+        result = Extraction(
+            mentions=mentions,
+            facts=facts,
+            topics=topics(page, [m.name for m in names.mentions] + names.publishers),
+            summary=summary(page, facts, document.title),
+            publishers=publishers,
+        )
+        log.debug("%s: %d mentions, %d facts", document.path, len(mentions), len(facts))
+        return result
