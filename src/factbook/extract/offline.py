@@ -23,6 +23,7 @@ class OfflineExtractor:
     """Rule-based extraction of entities, facts, deals, topics and a summary."""
 
     name = "offline"
+    concurrency = 1
 
     def extract(self, document: Document, context: Context) -> Extraction:
         """Extract everything worth keeping from `document`; pure, writes nothing."""

@@ -55,3 +55,11 @@ def conflicting(a: Claim, b: Claim) -> bool:
     if not (a.event and a.event == b.event):
         return False
     return (a.stance == "deny") != (b.stance == "deny")
+
+
+def canonical_text(claims: list[str]) -> str:
+    """The line a merged fact is shown with, the same whatever order its sources came in:
+    the shortest claim that still says something (40 characters or more), ties by text."""
+    distinct = sorted(set(claims))
+    full = [c for c in distinct if len(c) >= 40] or distinct
+    return min(full, key=lambda c: (len(c), c))

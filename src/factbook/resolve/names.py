@@ -32,3 +32,14 @@ def name_key(name: str) -> str:
     if len(words) > 1 and words[0] == "the":
         words.pop(0)
     return " ".join(w.strip("'") for w in words)
+
+
+def display_name(name: str) -> str:
+    """The name an entity's note is called by: the name as written, less a trailing
+    legal form ("Acme Corp." -> "Acme") when something distinctive remains."""
+    words = re.sub(r"\s+", " ", name).strip().strip(",;:").split(" ")
+    trimmed = list(words)
+    while len(trimmed) > 1 and re.sub(r"[^\w]", "", trimmed[-1]).casefold() in LEGAL_SUFFIXES:
+        trimmed.pop()
+    result = " ".join(trimmed).rstrip(",;: ")
+    return result if len(result) >= 2 else " ".join(words)

@@ -40,6 +40,8 @@ def _markdown(path: Path, data: bytes, text: str) -> Document:
     kind = DocumentKind.NOTE if note_type in {"account", "person", "project", "organization",
                                                "company"} else DocumentKind.ARTICLE
     title = str(meta.get("title") or meta.get("name") or "") or title_from_text(body, path)
+    if kind is DocumentKind.NOTE:
+        title = f"{title} (existing {note_type} note)"
     when = find_document_date(str(meta.get("date") or meta.get("created") or "")) \
         or find_document_date(body)
     authors = meta.get("author") or meta.get("authors") or ()

@@ -1,0 +1,85 @@
+"""Settings: `.factbook/config.toml` in the vault, then environment variables.
+
+Only entry points (the CLI, the MCP server) read configuration; everything
+below them takes plain arguments.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from factbook.errors import ConfigError
+
+STATE_DIR = ".factbook"
+CONFIG_FILE = "config.toml"
+
+DEFAULT_CONFIG = """\
+# factbook settings for this vault. Every key is optional.
+
+[folders]
+accounts = "Accounts"
+people = "People"
+projects = "Projects"
+sources = "Sources"
+inbox = "Inbox"
+
+[ingest]
+# The extractor used when `--extractor` is not given: "offline" or "llm".
+extractor = "offline"
+# Files larger than this are refused with a clear message.
+max_file_bytes = 26214400
+
+# [llm]
+# base_url = "http://localhost:11434/v1"
+# model = "llama3.1"
+"""
+
+
+@dataclass
+class Folders:
+    """Where each kind of note lives, relative to the vault."""
+
+    accounts: str = "Accounts"
+    people: str = "People"
+    projects: str = "Projects"
+    sources: str = "Sources"
+    inbox: str = "Inbox"
+
+
+@dataclass
+class Config:
+    """Everything configurable about one vault."""
+
+    folders: Folders = field(default_factory=Folders)
+    extractor: str = "offline"
+    max_file_bytes: int = 25 * 1024 * 1024
+    llm: dict[str, Any] = field(default_factory=dict)
+    raw: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve_vault(vault: Path | None) -> Path:
+    """The vault folder: the given one, else $FACTBOOK_VAULT, else the current directory."""
+    if vault is not None:
+        return vault.expanduser().resolve()
+    env = os.environ.get("FACTBOOK_VAULT")
+    return Path(env).expanduser().resolve() if env else Path.cwd().resolve()
+
+
+def load_config(vault: Path) -> Config:
+    """Read the vault's config file (defaults where it is missing)."""
+    path = vault / STATE_DIR / CONFIG_FILE
+    if not path.exists():
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})", hint="fix or delete the file") from exc
+    folders = Folders(**{k: str(v) for k, v in raw.get("folders", {}).items()
+                         if k in Folders.__dataclass_fields__})
+    ingest = raw.get("ingest", {})
+    return Config(folders=folders, extractor=str(ingest.get("extractor", "offline")),
+                  max_file_bytes=int(ingest.get("max_file_bytes", 25 * 1024 * 1024)),
+                  llm=dict(raw.get("llm", {})), raw=raw)

@@ -1,0 +1,202 @@
+"""One ingest run: read files, extract, merge into the store, render the notes that changed.
+
+This is the Python API behind `factbook ingest`; the CLI only parses arguments
+and prints the report.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+
+from factbook.errors import FactbookError, InputError
+from factbook.extract.base import Extractor
+from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
+from factbook.resolve.entities import EntityIndex
+from factbook.sources import iter_files, read_path
+from factbook.store.base import Store
+from factbook.store.merge import Merger, MergeResult
+from factbook.vault.adopt import adopt_note
+from factbook.vault.layout import VaultLayout
+from factbook.vault.sync import NoteWriter
+
+log = logging.getLogger(__name__)
+
+# Documents are read, extracted and merged in batches: memory stays flat on large folders.
+BATCH = 256
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Failure:
+    """A file that could not be ingested, and why."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class Duplicate:
+    """A file skipped because its content is already a source."""
+
+    path: str
+    of: str
+
+
+@dataclass
+class RunReport:
+    """What one run did: the end-of-run summary and the `--json` output."""
+
+    run_id: int | None = None
+    dry_run: bool = False
+    files: int = 0
+    new_sources: list[str] = field(default_factory=list)
+    adopted_notes: list[str] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    entities_created: int = 0
+    entities_updated: int = 0
+    facts_added: int = 0
+    facts_merged: int = 0
+    conflicts: int = 0
+    review_items: int = 0
+    notes_written: int = 0
+
+    def to_dict(self) -> dict:
+        """The report as plain data."""
+        return asdict(self)
+
+
+def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: Extractor,
+           *, dry_run: bool = False, progress: Progress | None = None,
+           max_file_bytes: int | None = None, today: date | None = None) -> RunReport:
+    """Ingest every file under `paths` into the vault at `layout`."""
+    files = list(iter_files(paths))
+    report = RunReport(dry_run=dry_run, files=len(files))
+    run_id = store.begin_run(getattr(extractor, "name", "offline"))
+    report.run_id = run_id
+    known = store.entities()
+    index = EntityIndex([KnownEntity(e.id, e.name, e.kind, tuple(e.aliases)) for e in known])
+    merger = Merger(store, run_id, index, _note_path_allocator(layout, store),
+                    today or date.today())
+    created: set[int] = set()
+    touched: set[int] = set()
+    new_docs: list[int] = []
+    status = "failed"
+    try:
+        with store.transaction():
+            for start in range(0, len(files), BATCH):
+                batch = files[start:start + BATCH]
+                docs = _read_batch(batch, store, report, max_file_bytes)
+                for doc, extraction in _extract_batch(docs, extractor, store, report):
+                    result = _merge_one(merger, doc, extraction)
+                    new_docs.append(result.document_id)
+                    created |= result.entities_created
+                    touched |= result.entities_touched
+                    _count(report, result, doc)
+                if progress:
+                    progress(min(start + BATCH, len(files)), len(files))
+            report.entities_created = len(created)
+            report.entities_updated = len(touched - created)
+            writer = NoteWriter(layout, store, run_id, dry_run=dry_run)
+            report.notes_written = writer.write(touched, new_docs)
+            if dry_run:
+                raise _DryRun()
+        status = "ok" if not report.failures else "ok-with-failures"
+    except _DryRun:
+        status = "dry-run"
+    finally:
+        store.finish_run(run_id, status, report.to_dict())
+    return report
+
+
+class _DryRun(Exception):
+    """Raised inside the run's transaction to roll a dry run back."""
+
+
+def _note_path_allocator(layout: VaultLayout, store: Store):
+    taken = {e.note_path.casefold() for e in store.entities()}
+
+    def allocate(name: str, kind) -> str:
+        path = layout.entity_note(name, kind)
+        stem, n = path[:-3], 2
+        while path.casefold() in taken:
+            path = f"{stem} ({n}).md"
+            n += 1
+        taken.add(path.casefold())
+        return path
+    return allocate
+
+
+def _read_batch(files: list[Path], store: Store, report: RunReport,
+                max_file_bytes: int | None) -> list[Document]:
+    docs: list[Document] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        try:
+            doc = read_path(path, max_file_bytes) if max_file_bytes else read_path(path)
+        except InputError as exc:
+            report.failures.append(Failure(exc.path, exc.reason))
+            continue
+        stored = store.document_by_sha(doc.sha256)
+        if stored is not None or doc.sha256 in seen:
+            report.duplicates.append(Duplicate(doc.path, stored.path if stored else seen[doc.sha256]))
+            continue
+        seen[doc.sha256] = doc.path
+        docs.append(doc)
+    # Existing notes first: a person's own note defines its entity before articles name it.
+    return sorted(docs, key=lambda d: d.kind is not DocumentKind.NOTE)
+
+
+def _extract_batch(docs: list[Document], extractor: Extractor, store: Store,
+                   report: RunReport) -> list[tuple[Document, Extraction]]:
+    context = Context(known=[KnownEntity(e.id, e.name, e.kind, tuple(e.aliases))
+                             for e in store.entities()])
+
+    def run(doc: Document) -> tuple[Document, Extraction | None, str | None]:
+        if doc.note_type:
+            return doc, None, None
+        try:
+            return doc, extractor.extract(doc, context), None
+        except FactbookError as exc:
+            return doc, None, str(exc)
+
+    workers = max(1, int(getattr(extractor, "concurrency", 1)))
+    if workers > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(run, docs))
+    else:
+        results = [run(doc) for doc in docs]
+    out = []
+    for doc, extraction, error in results:
+        if error:
+            report.failures.append(Failure(doc.path, error))
+        elif extraction is not None or doc.note_type:
+            out.append((doc, extraction))
+    return out
+
+
+def _merge_one(merger: Merger, doc: Document, extraction: Extraction | None) -> MergeResult:
+    if doc.note_type:
+        note = adopt_note(doc)
+        result = merger.merge(doc, note.extraction, origin="adopted")
+        entity_id = next(iter(result.entities_touched))
+        merger.store.update_adopted(entity_id, note.adopted)
+        for alias in note.aliases:
+            merger.store.add_alias(entity_id, alias)
+        if note.created:
+            merger.store.set_created(entity_id, note.created)
+        return result
+    return merger.merge(doc, extraction)
+
+
+def _count(report: RunReport, result: MergeResult, doc: Document) -> None:
+    (report.adopted_notes if doc.note_type else report.new_sources).append(doc.path)
+    report.facts_added += result.facts_added
+    report.facts_merged += result.facts_merged
+    report.conflicts += result.conflicts
+    report.review_items += result.review_items

@@ -1,0 +1,1 @@
+"""Read-only questions over the store: find an entity, what the vault holds."""

@@ -1,0 +1,195 @@
+"""The `Store` seam: the system of record for documents, entities, facts and runs.
+
+Records returned by a store are plain dataclasses; SQLite implements the
+protocol today and PostgreSQL can implement it the same way.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Protocol
+
+from factbook.models import Document, EntityKind
+
+
+@dataclass
+class EntityRecord:
+    """An entity as stored: its display name, kind, note path and aliases.
+    `adopted` keeps what an existing note the user wrote carried beyond our sections."""
+
+    id: int
+    name: str
+    kind: EntityKind
+    note_path: str
+    created: date
+    aliases: list[str] = field(default_factory=list)
+    adopted: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class DocumentRecord:
+    """A source document as stored, with what extraction said of it as a whole."""
+
+    id: int
+    sha256: str
+    path: str
+    kind: str
+    title: str
+    date: date | None
+    publisher: str | None
+    url: str | None
+    authors: list[str]
+    participants: list[str]
+    meta: dict[str, str]
+    text: str
+    summary: str
+    topics: list[str]
+    note_path: str | None
+
+
+@dataclass
+class Citation:
+    """One source stating a fact: the claim as that source put it and the exact passage."""
+
+    document_id: int
+    claim: str
+    passage: str
+
+
+@dataclass
+class FactRecord:
+    """A fact on one entity's page, with every source that states it."""
+
+    id: int
+    entity_id: int
+    text: str
+    block_id: str
+    event: str | None
+    stance: str | None
+    figures: list[str]
+    counterparts: list[int]
+    date: date | None
+    origin: str
+    status: str
+    citations: list[Citation] = field(default_factory=list)
+    conflicts: list[int] = field(default_factory=list)
+
+
+@dataclass
+class TaskRecord:
+    """A task found in a document."""
+
+    id: int
+    document_id: int
+    text: str
+    owner: str | None
+    due: date | None
+    priority: str | None
+    done: bool
+    done_on: date | None
+    entities: list[int]
+    block_id: str
+
+
+@dataclass
+class DecisionRecord:
+    """A decision found in a document."""
+
+    id: int
+    document_id: int
+    text: str
+    date: date | None
+    entities: list[int]
+
+
+@dataclass
+class ReviewItem:
+    """Something that needs a person: an uncertain match, a conflict, a low-confidence item."""
+
+    id: int
+    kind: str
+    entity_id: int | None
+    other_id: int | None
+    detail: str
+    status: str
+
+
+@dataclass
+class NewFact:
+    """What the merge step asks the store to record for a fact on one entity."""
+
+    entity_id: int
+    text: str
+    event: str | None = None
+    stance: str | None = None
+    figures: list[str] = field(default_factory=list)
+    counterparts: list[int] = field(default_factory=list)
+    date: date | None = None
+    origin: str = "extracted"
+
+
+class Store(Protocol):
+    """What the pipeline, the vault writer and the queries need of a knowledge store."""
+
+    def transaction(self) -> AbstractContextManager[None]: ...
+    def close(self) -> None: ...
+
+    # runs
+    def begin_run(self, extractor: str) -> int: ...
+    def finish_run(self, run_id: int, status: str, report: dict[str, Any]) -> None: ...
+    def runs(self, limit: int = 10) -> list[dict[str, Any]]: ...
+
+    # documents
+    def document_by_sha(self, sha256: str) -> DocumentRecord | None: ...
+    def document(self, document_id: int) -> DocumentRecord: ...
+    def documents(self) -> Iterator[DocumentRecord]: ...
+    def add_document(self, document: Document, run_id: int, summary: str,
+                     topics: list[str]) -> int: ...
+    def set_document_note(self, document_id: int, note_path: str) -> None: ...
+
+    # entities
+    def entities(self) -> list[EntityRecord]: ...
+    def entity(self, entity_id: int) -> EntityRecord: ...
+    def find_entity(self, name: str) -> EntityRecord | None: ...
+    def create_entity(self, name: str, kind: EntityKind, note_path: str, created: date,
+                      adopted: dict[str, Any] | None = None) -> int: ...
+    def update_adopted(self, entity_id: int, adopted: dict[str, Any]) -> None: ...
+    def set_created(self, entity_id: int, created: date) -> None: ...
+    def add_alias(self, entity_id: int, alias: str) -> None: ...
+    def link_document(self, document_id: int, entity_id: int, mentions: int) -> None: ...
+    def documents_for_entity(self, entity_id: int) -> list[DocumentRecord]: ...
+    def entities_for_document(self, document_id: int) -> list[int]: ...
+
+    # facts
+    def facts_for_entity(self, entity_id: int) -> list[FactRecord]: ...
+    def add_fact(self, fact: NewFact) -> int: ...
+    def cite(self, fact_id: int, document_id: int, claim: str, passage: str) -> bool: ...
+    def set_fact_text(self, fact_id: int, text: str) -> None: ...
+    def add_conflict(self, fact_id: int, other_id: int) -> None: ...
+
+    # tasks and decisions
+    def add_task(self, document_id: int, text: str, owner: str | None, due: date | None,
+                 priority: str | None, done: bool, done_on: date | None,
+                 entities: list[int]) -> int: ...
+    def tasks_for_document(self, document_id: int) -> list[TaskRecord]: ...
+    def add_decision(self, document_id: int, text: str, when: date | None,
+                     entities: list[int]) -> int: ...
+    def decisions_for_entity(self, entity_id: int) -> list[DecisionRecord]: ...
+
+    # review
+    def add_review_item(self, kind: str, entity_id: int | None, other_id: int | None,
+                        detail: str, run_id: int | None) -> None: ...
+    def review_items(self, status: str = "open") -> list[ReviewItem]: ...
+
+    # rendering bookkeeping
+    def rendered_hash(self, path: str) -> str | None: ...
+    def set_rendered(self, path: str, sha256: str, run_id: int | None) -> None: ...
+
+    # LLM response cache
+    def get_llm_response(self, key: str) -> str | None: ...
+    def put_llm_response(self, key: str, model: str, response: str, prompt_tokens: int,
+                         completion_tokens: int) -> None: ...
+
+    def counts(self) -> dict[str, int]: ...

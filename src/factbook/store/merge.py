@@ -1,0 +1,134 @@
+"""Merging one document's extraction into the store.
+
+Mentions resolve to entities (new ones are created, look-alikes go to review);
+each fact lands on every entity it is about, as a citation of an existing fact
+when it states the same claim, or as a new fact, flagged when it contradicts one.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from factbook.models import Document, Extraction, Fact, KnownEntity, Mention
+from factbook.resolve.entities import EntityIndex
+from factbook.resolve.facts import Claim, canonical_text, conflicting, same_claim
+from factbook.resolve.names import display_name
+from factbook.store.base import FactRecord, NewFact, Store
+
+
+@dataclass
+class MergeResult:
+    """What merging one document changed."""
+
+    document_id: int
+    entities_created: set[int] = field(default_factory=set)
+    entities_touched: set[int] = field(default_factory=set)
+    facts_added: int = 0
+    facts_merged: int = 0
+    conflicts: int = 0
+    review_items: int = 0
+
+
+@dataclass
+class Merger:
+    """Merges documents into a store during one run, caching what it has looked up."""
+
+    store: Store
+    run_id: int
+    index: EntityIndex
+    note_path_for: Callable[[str, object], str]
+    today: date
+    _facts: dict[int, list[FactRecord]] = field(default_factory=dict)
+
+    def facts(self, entity_id: int) -> list[FactRecord]:
+        """The entity's active facts (cached for the run)."""
+        if entity_id not in self._facts:
+            self._facts[entity_id] = [f for f in self.store.facts_for_entity(entity_id)
+                                      if f.status == "active"]
+        return self._facts[entity_id]
+
+    def merge(self, document: Document, extraction: Extraction, origin: str = "extracted") -> MergeResult:
+        """Store `document` and everything extracted from it."""
+        doc_id = self.store.add_document(document, self.run_id, extraction.summary, extraction.topics)
+        result = MergeResult(doc_id)
+        ids = {m.name: self.resolve(m, document, result) for m in extraction.mentions}
+        for mention in extraction.mentions:
+            self.store.link_document(doc_id, ids[mention.name], mention.count)
+        for fact in extraction.facts:
+            subjects = sorted({ids[s] for s in fact.subjects if s in ids})
+            for entity_id in subjects:
+                self.add_fact(entity_id, [s for s in subjects if s != entity_id], fact, doc_id,
+                              origin, result)
+        for task in extraction.tasks:
+            ents = sorted({ids[s] for s in task.subjects if s in ids})
+            self.store.add_task(doc_id, task.text, task.owner, task.due, task.priority,
+                                task.done, task.done_on, ents)
+        for decision in extraction.decisions:
+            ents = sorted({ids[s] for s in decision.subjects if s in ids})
+            self.store.add_decision(doc_id, decision.text, decision.date or document.date, ents)
+            result.entities_touched.update(ents)
+        result.entities_touched.update(ids.values())
+        return result
+
+    def resolve(self, mention: Mention, document: Document, result: MergeResult) -> int:
+        """The entity id for a mention, creating the entity when the vault has none."""
+        found = self.index.resolve(mention)
+        if found.entity_id is not None:
+            entity_id = found.entity_id
+        else:
+            name = display_name(mention.name)
+            entity_id = self.store.create_entity(
+                name, mention.kind, self.note_path_for(name, mention.kind),
+                document.date or self.today)
+            result.entities_created.add(entity_id)
+            if found.uncertain_with is not None:
+                other = self.store.entity(found.uncertain_with)
+                self.store.add_review_item(
+                    "possible-duplicate", entity_id, found.uncertain_with,
+                    f"{name} may be the same as {other.name} (score {found.score:.0f})", self.run_id)
+                result.review_items += 1
+        for alias in (mention.name, *mention.aliases):
+            self.store.add_alias(entity_id, alias)
+        record = self.store.entity(entity_id)
+        self.index.add(KnownEntity(record.id, record.name, record.kind, tuple(record.aliases)))
+        return entity_id
+
+    def add_fact(self, entity_id: int, counterparts: list[int], fact: Fact, doc_id: int,
+                 origin: str, result: MergeResult) -> None:
+        """Cite an existing fact that states the same claim, or add a new one."""
+        claim = Claim(fact.text, frozenset(fact.figures), fact.event, fact.stance,
+                      frozenset(counterparts))
+        existing = self.facts(entity_id)
+        for stored in existing:
+            if any(same_claim(claim, known) for known in _claims(stored)):
+                if self.store.cite(stored.id, doc_id, fact.text, fact.passage or fact.text):
+                    result.facts_merged += 1
+                    self._retext(stored, fact.text)
+                return
+        new_id = self.store.add_fact(NewFact(entity_id, fact.text, fact.event, fact.stance,
+                                             fact.figures, counterparts, fact.date, origin))
+        self.store.cite(new_id, doc_id, fact.text, fact.passage or fact.text)
+        result.facts_added += 1
+        for stored in existing:
+            if any(conflicting(claim, known) for known in _claims(stored)):
+                self.store.add_conflict(new_id, stored.id)
+                result.conflicts += 1
+        self._facts.pop(entity_id, None)
+
+    def _retext(self, stored: FactRecord, claim: str) -> None:
+        """Show a merged fact with the canonical one of its claims (a person's own text wins)."""
+        if stored.origin == "adopted":
+            return
+        claims = [c.claim for c in stored.citations] + [claim]
+        text = canonical_text(claims)
+        if text != stored.text:
+            self.store.set_fact_text(stored.id, text)
+        self._facts.pop(stored.entity_id, None)
+
+
+def _claims(stored: FactRecord) -> list[Claim]:
+    """A stored fact as the claims of each source that states it."""
+    texts = [stored.text] + [c.claim for c in stored.citations if c.claim != stored.text]
+    return [Claim(t, frozenset(stored.figures), stored.event, stored.stance,
+                  frozenset(stored.counterparts)) for t in texts]

@@ -1,0 +1,79 @@
+"""Bringing the vault in line with the store: render the notes a run touched and write
+the ones whose text changed."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from factbook.store.base import Store
+from factbook.vault.layout import VaultLayout
+from factbook.vault.render import Lookup, render_entity_note, render_source_note
+from factbook.vault.writer import text_hash, write_atomic
+
+log = logging.getLogger(__name__)
+
+
+class NoteWriter:
+    """Renders and writes notes for one run (or only counts them, in a dry run)."""
+
+    def __init__(self, layout: VaultLayout, store: Store, run_id: int | None,
+                 dry_run: bool = False) -> None:
+        self.layout = layout
+        self.store = store
+        self.run_id = run_id
+        self.dry_run = dry_run
+        self.lookup = Lookup(store)
+        self.written: list[str] = []
+
+    def write(self, entity_ids: set[int], document_ids: list[int]) -> int:
+        """Place and render the new documents' source notes, then the touched entities'
+        notes; returns how many files were (or, in a dry run, would be) written."""
+        self._place_sources(document_ids)
+        for document_id in document_ids:
+            doc = self.lookup.document(document_id)
+            self._put(doc.note_path, render_source_note(self.lookup, doc, doc.meta.get("original")))
+        for entity_id in sorted(entity_ids):
+            entity = self.lookup.entity(entity_id)
+            existing = self._read(entity.note_path)
+            self._put(entity.note_path, render_entity_note(self.lookup, entity, existing))
+        return len(self.written)
+
+    def rebuild(self) -> int:
+        """Re-render every note from the store."""
+        docs = [d.id for d in self.store.documents()]
+        entities = {e.id for e in self.store.entities()}
+        return self.write(entities, docs)
+
+    def _place_sources(self, document_ids: list[int]) -> None:
+        taken = {Path(e.note_path).stem.casefold() for e in self.store.entities()}
+        taken |= {Path(d.note_path).stem.casefold() for d in self.store.documents() if d.note_path}
+        for document_id in document_ids:
+            doc = self.lookup.document(document_id)
+            if doc.note_path:
+                continue
+            path = self.layout.source_note(doc.title, doc.date)
+            stem, n = path[:-3], 2
+            while Path(path).stem.casefold() in taken:
+                path = f"{stem} ({n}).md"
+                n += 1
+            taken.add(Path(path).stem.casefold())
+            self.store.set_document_note(document_id, path)
+            doc.note_path = path
+
+    def _read(self, rel: str) -> str | None:
+        path = self.layout.root / rel
+        try:
+            return path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    def _put(self, rel: str, text: str) -> None:
+        path = self.layout.root / rel
+        if self.dry_run:
+            if self._read(rel) != text:
+                self.written.append(rel)
+            return
+        if write_atomic(path, text):
+            self.written.append(rel)
+            log.debug("wrote %s", rel)
+        self.store.set_rendered(rel, text_hash(text), self.run_id)
