@@ -92,6 +92,13 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) ->
             continue
         present = _present(names.spans.get(sent.index, []))
         stripped = cl.strip_padding(sent.text, _surfaces(present, mentions))
+        # The organization a sentence opens with is what "the company" means from here on.
+        opener = _subjects(stripped[:60], present, mentions)
+        if opener and mentions[opener[0]].kind is EntityKind.ORGANIZATION and \
+                any(stripped.startswith(s) for s in _surfaces(opener[:1], mentions)):
+            focus = opener[0]
+        elif focus is None:
+            focus = next((p for p in present if mentions[p].kind is EntityKind.ORGANIZATION), None)
         if focus and (_COREF.search(stripped) or _IT.match(stripped)):
             stripped = _IT.sub(focus, stripped, count=1)
             stripped = _COREF.sub(lambda m: focus + ("'s" if m.group(0).endswith("s") else ""),
@@ -105,13 +112,6 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) ->
             if main not in present:
                 present.append(main)
         surfaces = _surfaces(present, mentions)
-        # The organization a sentence opens with is what "the company" means next.
-        opener = _subjects(stripped[:60], present, mentions)
-        if opener and mentions[opener[0]].kind is EntityKind.ORGANIZATION and \
-                any(stripped.startswith(s) for s in _surfaces(opener[:1], mentions)):
-            focus = opener[0]
-        elif focus is None:
-            focus = next((p for p in present if mentions[p].kind is EntityKind.ORGANIZATION), None)
         base = cl.drop_said_it(stripped, surfaces)
         for clause in cl.split_clauses(base, surfaces):
             subjects = _subjects(clause.text, present, mentions)

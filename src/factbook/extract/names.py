@@ -48,6 +48,8 @@ _PRODUCT_APPOSITIVE = re.compile(
     r"service|product|initiative|model|chip|suite|app|software|tool|system)\b")
 _PERSON_APPOSITIVE = re.compile(
     rf"^,\s+(?:a|an|the|its|[A-Z][\w'’]*['’]s)\s+(?:[\w\-.,]+\s+){{0,6}}?(?:{'|'.join(sorted(lx.ROLE_WORDS))})\b", re.I)
+_COORDINATED = re.compile(r"^,?\s+and\s+[A-Z][\w&.'’\- ]{1,60}?\s+(?:said|jointly|announced|"
+                          r"agreed|have|had)\b")
 _WHICH = re.compile(r"^,\s+which\b")
 _SAID_HE = re.compile(r"^\s+(?:said|says|told|added)\s+(?:he|she)\b|^,?\s+who\b", re.I)
 _PUBLISHER_BEFORE = re.compile(
@@ -153,16 +155,15 @@ def _split_span(text: str, start: int, surface: str) -> list[tuple[int, str]]:
 def _spans(text: str, marked: list[str]) -> list[tuple[int, str]]:
     """Candidate spans of one sentence: wire-marked names first, then capitalized runs."""
     out: list[tuple[int, str]] = []
-    taken: list[tuple[int, int]] = []
+    masked = text
     for name in marked:
-        pos = text.find(name)
+        pos = masked.find(name)
         while pos >= 0:
             out.append((pos, name))
-            taken.append((pos, pos + len(name)))
-            pos = text.find(name, pos + len(name))
-    for m in _SPAN.finditer(text):
-        if any(a < m.end() and m.start() < b for a, b in taken):
-            continue
+            # Blank the marked name so no capitalized run swallows it.
+            masked = masked[:pos] + "\x00" * len(name) + masked[pos + len(name):]
+            pos = masked.find(name, pos + len(name))
+    for m in _SPAN.finditer(masked):
         for start, surface in _split_span(text, m.start(), m.group(0)):
             out.append((start, surface))
             # "Acme Savings Bank of Springfield": the part before a place is a short form.
@@ -175,6 +176,7 @@ def _spans(text: str, marked: list[str]) -> list[tuple[int, str]]:
 def _collect(layout: Layout) -> dict[str, Candidate]:
     """Every capitalized span of the body, with the cues around each occurrence."""
     cands: dict[str, Candidate] = {}
+    headline = " " + " ".join(re.findall(r"[\w&'’.-]+", layout.headline.upper())) + " "
     marked = sorted(set(layout.marked_names), key=len, reverse=True)
     for sent in layout.sentences:
         text = sent.text
@@ -192,6 +194,9 @@ def _collect(layout: Layout) -> dict[str, Candidate]:
                 _note_publisher(cand, before, after)
                 continue
             _note_cues(cand, before, after)
+            # A wire headline names the parties in capitals.
+            if len(headline) > 2 and f" {surface.upper()} " in headline:
+                cand.cues.add("headline")
     return cands
 
 
@@ -219,7 +224,7 @@ def _note_cues(cand: Candidate, before: str, after: str) -> None:
         cand.person += 2
     if _SAID_HE.match(after) and _person_shape(cand.surface):
         cand.person += 2
-    if _AGENCY.match(after):
+    if _AGENCY.match(after) or _COORDINATED.match(after):
         cand.cues.add("agency")
     if re.match(r"^['’]s?\b", after):
         cand.cues.add("possessive")
@@ -282,7 +287,7 @@ def _accept(cand: Candidate, known: dict[str, KnownEntity], marked: set[str],
         score += 2 if re.search(r"\d", s) else 1
     if not context and not re.search(r"\d", s):
         return None
-    if not body and score < 3:
+    if not body and score < (2 if len(s.split()) > 1 else 3):
         return None
     if s.isupper() and len(s) <= 5 and score < 3:
         return None

@@ -36,7 +36,7 @@ class OfflineExtractor:
         subjects = {s for f in facts for s in f.subjects}
         # An entity that no claim is about and that the text names only in passing
         # would be an empty note: keep only those with a claim or a strong presence.
-        mentions = [m for m in names.mentions if m.name in subjects or m.count >= 3]
+        mentions = [m for m in names.mentions if m.name in subjects or m.count >= 2]
         publishers = list(names.publishers)
         if document.publisher and document.publisher not in publishers:
             publishers.append(document.publisher)

@@ -37,22 +37,49 @@ def overlap(a: str, b: str) -> float:
     return len(wa & wb) / max(1, len(wa | wb))
 
 
+# Events a company has once: every report of it is a report of the same event.
+SINGULAR_EVENTS = frozenset({"ipo"})
+
+
+def _money(figures: frozenset[str]) -> frozenset[str]:
+    return frozenset(f for f in figures if not f.startswith("pct:"))
+
+
 def same_claim(a: Claim, b: Claim) -> bool:
-    """True when two claims state the same thing (then they become one fact, two citations)."""
+    """True when two claims state the same thing (then they become one fact, two citations).
+
+    Claims must agree on stance. Two amounts in common and the same kind of event make
+    one claim ("$80 billion" capex reported three ways); different amounts are different
+    claims unless the event is one a company has only once (its IPO); without amounts,
+    denials of the same event are one denial, and otherwise the words must overlap.
+    """
     if fold(a.text) == fold(b.text):
         return True
     if a.stance != b.stance:
         return False
-    if a.figures and b.figures:
-        return bool(a.figures & b.figures) and overlap(a.text, b.text) >= 0.2
-    if a.event and a.event == b.event and a.entities == b.entities:
-        return True
-    return overlap(a.text, b.text) >= SAME_TEXT
+    words = overlap(a.text, b.text)
+    money_a, money_b = _money(a.figures), _money(b.figures)
+    singular = bool(a.event) and a.event == b.event and a.event in SINGULAR_EVENTS
+    if money_a and money_b:
+        if money_a & money_b:
+            return a.event == b.event or words >= 0.35
+        return singular
+    if money_a or money_b:
+        return singular or words >= 0.5
+    if a.event and a.event == b.event:
+        if singular or a.stance == "deny":
+            return True
+        if a.entities == b.entities and words >= 0.25:
+            return True
+    return words >= SAME_TEXT
 
 
 def conflicting(a: Claim, b: Claim) -> bool:
-    """True when two claims about the same event disagree: one asserts what the other denies."""
+    """True when two claims about the same event disagree: one asserts what the other denies.
+    Both must concern the same other party when they name one."""
     if not (a.event and a.event == b.event):
+        return False
+    if a.entities and b.entities and not (a.entities & b.entities):
         return False
     return (a.stance == "deny") != (b.stance == "deny")
 
