@@ -91,6 +91,7 @@ class Clause:
 
     text: str
     inherited_from: str | None = None  # the entity a relative clause was about
+    contrast: bool = False  # one half of "X did A, though Y denied it": both halves are one matter
 
 
 def event_of(text: str) -> str | None:
@@ -161,7 +162,7 @@ def split_clauses(text: str, mentioned: list[str]) -> list[Clause]:
     out: list[Clause] = []
     for part in parts:
         main, extras = _lift_relatives(part, mentioned)
-        out.append(Clause(_tidy(main)))
+        out.append(Clause(_tidy(main), contrast=len(parts) > 1))
         out.extend(extras)
     return out
 

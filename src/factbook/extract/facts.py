@@ -113,7 +113,9 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) ->
                 present.append(main)
         surfaces = _surfaces(present, mentions)
         base = cl.drop_said_it(stripped, surfaces)
-        for clause in cl.split_clauses(base, surfaces):
+        clauses = cl.split_clauses(base, surfaces)
+        halves = [s for c in clauses if c.contrast for s in _subjects(c.text, present, mentions)]
+        for clause in clauses:
             subjects = _subjects(clause.text, present, mentions)
             if not subjects:
                 continue
@@ -121,9 +123,12 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) ->
             para, earlier = context
             money_figs = [f for f in draft.figs if not f.token.startswith("pct:")]
             # A sentence that goes on about what the one before named is about all of it.
-            if para == sent.paragraph and not money_figs and len(earlier) <= 3 \
+            if para == sent.paragraph and not money_figs and len(earlier) <= 2 \
                     and set(subjects) <= set(earlier):
                 draft.inherited.extend(s for s in earlier if s not in subjects)
+            if clause.contrast:
+                draft.inherited.extend(s for s in dict.fromkeys(halves)
+                                       if s not in subjects and s not in draft.inherited)
             drafts.append(draft)
         if present:
             context = (sent.paragraph, present)

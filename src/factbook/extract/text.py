@@ -78,7 +78,9 @@ def _is_wrapped(lines: list[str]) -> bool:
         return False
     runs = sum(1 for a, b in zip(body, body[1:])
                if not a.endswith((".", "!", "?", ":", ";", "\"", "”")) and b[:1].islower())
-    return runs >= max(1, len(body) // 6)
+    # Wire copy marks paragraphs by indenting their first line.
+    indented = sum(1 for x in lines if re.match(r"^ {2,}\S", x))
+    return runs >= max(1, len(body) // 6) or indented >= 1
 
 
 def paragraphs(body: str) -> list[tuple[str, bool]]:

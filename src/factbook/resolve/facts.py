@@ -66,8 +66,9 @@ def same_claim(a: Claim, b: Claim) -> bool:
         return singular
     if money_a or money_b:
         return singular or words >= 0.5
+    related = not (a.entities and b.entities) or bool(a.entities & b.entities)
     if a.event and a.event == b.event:
-        if singular or a.stance == "deny":
+        if singular or (a.stance == "deny" and related):
             return True
         if a.entities == b.entities and words >= 0.25:
             return True
@@ -76,10 +77,10 @@ def same_claim(a: Claim, b: Claim) -> bool:
 
 def conflicting(a: Claim, b: Claim) -> bool:
     """True when two claims about the same event disagree: one asserts what the other denies.
-    Both must concern the same other party when they name one."""
+    Both must concern the same other party (or neither names one)."""
     if not (a.event and a.event == b.event):
         return False
-    if a.entities and b.entities and not (a.entities & b.entities):
+    if (a.entities or b.entities) and not (a.entities & b.entities):
         return False
     return (a.stance == "deny") != (b.stance == "deny")
 
