@@ -157,15 +157,37 @@ def _surfaces(present: list[str], mentions: dict[str, Mention]) -> list[str]:
     return out
 
 
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+
+
+def _find(text: str, surface: str) -> _Hit | None:
+    """`surface` as a whole word in `text` (string search: compiling a pattern per name
+    costs more than the whole look-up)."""
+    pos = text.find(surface)
+    while pos >= 0:
+        end = pos + len(surface)
+        if (pos == 0 or not _is_word(text[pos - 1])) and (end == len(text) or not _is_word(text[end])):
+            return _Hit(pos, end)
+        pos = text.find(surface, pos + 1)
+    return None
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def _subjects(text: str, present: list[str], mentions: dict[str, Mention]) -> list[str]:
     """The entities a clause names, by full name or any alias, in order of appearance."""
     found: list[tuple[int, str]] = []
     for name in present:
         best = None
         for surface in (name, *mentions[name].aliases):
-            m = re.search(rf"(?<![\w]){re.escape(surface)}(?![\w])", text)
-            if m and (best is None or m.start() < best):
-                best = m.start()
+            m = _find(text, surface)
+            if m and (best is None or m.start < best):
+                best = m.start
         if best is not None:
             found.append((best, name))
     return [name for _, name in sorted(found)]
@@ -174,13 +196,13 @@ def _subjects(text: str, present: list[str], mentions: dict[str, Mention]) -> li
 def _expand_short_forms(text: str, subjects: list[str], mentions: dict[str, Mention]) -> str:
     """Write each entity's full name at its first mention so the line stands alone."""
     for name in subjects:
-        if re.search(rf"(?<![\w]){re.escape(name)}(?![\w])", text):
+        if _find(text, name):
             continue
         aliases = sorted(mentions[name].aliases, key=len, reverse=True)
         for alias in aliases:
-            m = re.search(rf"(?<![\w]){re.escape(alias)}(?![\w])", text)
+            m = _find(text, alias)
             if m:
-                text = text[:m.start()] + name + text[m.end():]
+                text = text[:m.start] + name + text[m.end:]
                 break
     return text
 

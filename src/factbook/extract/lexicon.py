@@ -121,6 +121,7 @@ def place_names() -> frozenset[str]:
     return frozenset(fold_place(n) for n in names if n)
 
 
+@lru_cache(maxsize=65536)
 def is_place(name: str) -> bool:
     """True when `name` (possibly with a trailing ", State") names a place."""
     folded = fold_place(name)

@@ -30,14 +30,14 @@ _AGENCY = re.compile(
     r"completed|raised|filed|received|offered|sold|bought|turned)|is\s+(?:poised|racing|seeking|"
     r"selling|buying|acquiring|planning)|will|would|projects|commands|responded|continues|"
     r"launched|signed|offered|urged|stated|made|received|remains|maintains|stepped)\b")
-_BEFORE_CUE = re.compile(
-    r"(?:shares|stake|stock|interest|unit|subsidiary|division|parent|control|holders|"
-    r"shareholders|acquisition|purchase|sale|merger|offer|bid|chairman|president)\s+(?:of|in|for|with)\s+$|"
-    r"(?:acquire|acquired|acquiring|buy|bought|purchase|purchased|sell|sold|merge\s+with|"
-    r"merger\s+with|partnership\s+with|deal\s+with|contract\s+with|talks\s+with|backed\s+by|"
-    r"owned\s+by|controlled\s+by|acquired\s+by|bought\s+by|rivals?\s+like|clients?\s+like|"
-    r"competitors?\s+like|startups?\s+like|providers?\s+like|firms?\s+like|"
-    r"companies\s+like|turned\s+to|from\s+rival|to\s+rival)\s+$", re.I)
+# Words right before a name that show it is a party: "shares of X", "acquire X", "backed by X".
+_OBJECT_HEADS = frozenset("""shares stake stock interest unit subsidiary division parent control
+holders shareholders acquisition purchase sale merger offer bid chairman president""".split())
+_OBJECT_VERBS = frozenset("acquire acquired acquiring buy bought purchase purchased sell sold".split())
+_OBJECT_PAIRS = frozenset(tuple(p.split()) for p in """merge with|merger with|partnership with|
+deal with|contract with|talks with|backed by|owned by|controlled by|acquired by|bought by|
+rivals like|rival like|clients like|client like|competitors like|startups like|providers like|
+firms like|companies like|turned to""".replace("\n", "").split("|"))
 _ORG_APPOSITIVE = re.compile(
     r"^,\s+(?:a|an|the|its)\s+(?:[\w\-]+\s+){0,10}?(?:company|firm|provider|maker|manufacturer|"
     r"concern|group|unit|subsidiary|bank|startup|rival|operator|producer|developer|supplier|"
@@ -200,8 +200,16 @@ def _collect(layout: Layout) -> dict[str, Candidate]:
     return cands
 
 
+_PUBLISHER_HINTS = ("ccording", "eport", "by", "old", "iting", "per", "ource", "in ", "noted",
+                    "outlined", "detailed", "cited", "published", " at ")
+
+
 def _note_publisher(cand: Candidate, before: str, after: str) -> None:
     """Mark a span that names where a report came from."""
+    low = before[-45:].lower()
+    if not any(h in low for h in _PUBLISHER_HINTS) and "eport" not in after[:30] \
+            and "ublication" not in after[:40]:
+        return
     if _PUBLISHER_BEFORE.search(before) and not (
             lx.has_org_word(cand.surface) and re.search(r"\btold\s+(?:the\s+)?$", before)):
         cand.publisher = True
@@ -214,13 +222,14 @@ def _note_publisher(cand: Candidate, before: str, after: str) -> None:
 def _note_cues(cand: Candidate, before: str, after: str) -> None:
     """Record what the words around one occurrence say about the span."""
     _note_publisher(cand, before, after)
-    if _PRODUCT_APPOSITIVE.match(after):
+    if after.startswith(",") and _PRODUCT_APPOSITIVE.match(after):
         cand.product = True
     words = before.split()
     prev = words[-1].lower().strip(",.") if words else ""
     if (prev in lx.ROLE_WORDS or prev in lx.HONORIFICS) and _person_shape(cand.surface):
         cand.person += 2
-    if _PERSON_APPOSITIVE.match(after) and _person_shape(cand.surface):
+    comma = after.startswith(",")
+    if comma and _PERSON_APPOSITIVE.match(after) and _person_shape(cand.surface):
         cand.person += 2
     if _SAID_HE.match(after) and _person_shape(cand.surface):
         cand.person += 2
@@ -228,13 +237,23 @@ def _note_cues(cand: Candidate, before: str, after: str) -> None:
         cand.cues.add("agency")
     if re.match(r"^['’]s?\b", after):
         cand.cues.add("possessive")
-    if _BEFORE_CUE.search(before):
+    if _object_cue(words):
         cand.cues.add("object")
-    if _ORG_APPOSITIVE.match(after):
+    if comma and _ORG_APPOSITIVE.match(after):
         cand.cues.update({"appositive", "org-appositive"})
     acr = _ACRONYM_DEF.match(after)
     if acr:
         cand.cues.add("defines:" + acr.group(1))
+
+
+def _object_cue(words: list[str]) -> bool:
+    last = [w.lower().strip(",.;:") for w in words[-2:]]
+    if not last:
+        return False
+    if last[-1] in _OBJECT_VERBS:
+        return True
+    return len(last) == 2 and ((last[0] in _OBJECT_HEADS and last[1] in ("of", "in", "for", "with"))
+                               or tuple(last) in _OBJECT_PAIRS)
 
 
 def _person_shape(surface: str) -> bool:

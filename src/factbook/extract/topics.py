@@ -34,6 +34,7 @@ _MAX_TOPICS = 5
 def topics(layout: Layout, entity_names: list[str], limit: int = _MAX_TOPICS) -> list[str]:
     """A few keyphrases for the document, most telling first; entity names excluded."""
     name_words = {w.lower() for n in entity_names for w in n.split()}
+    common = _common(layout)
     phrases: list[tuple[str, ...]] = []
     for sent in layout.sentences:
         if sent.heading:
@@ -42,7 +43,7 @@ def topics(layout: Layout, entity_names: list[str], limit: int = _MAX_TOPICS) ->
         for token in _WORD.findall(sent.text):
             low = token.lower()
             if low in _STOP or not token[0].isalpha() or low in name_words or token[0].isupper() \
-                    and low not in _common(layout):
+                    and low not in common:
                 if run:
                     phrases.append(tuple(run))
                 run = []
