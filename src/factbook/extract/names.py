@@ -338,6 +338,7 @@ def find_names(layout: Layout, known_entities: list[KnownEntity]) -> NameFinding
         for cue in c.cues:
             if cue.startswith("defines:") and c.surface in publishers:
                 publishers.add(cue.split(":", 1)[1])
+    _share_short_form_cues(cands)
     accepted: dict[str, EntityKind] = {}
     for surface, cand in cands.items():
         if surface in publishers:
@@ -346,6 +347,22 @@ def find_names(layout: Layout, known_entities: list[KnownEntity]) -> NameFinding
         if kind is not None:
             accepted[surface] = kind
     return _group(cands, accepted, publishers, known)
+
+
+def _share_short_form_cues(cands: dict[str, Candidate]) -> None:
+    """"Torvane's shares" is evidence for "Torvane Robotics" named earlier in the text."""
+    singles = {s.lower(): c for s, c in cands.items() if " " not in s and s.lower() not in lx.COMMON_CAPS}
+    for surface, cand in cands.items():
+        words = surface.split()
+        short = singles.get(words[0].lower()) if len(words) > 1 else None
+        # Only a short form used after the full name stands for it ("Oracle" named before
+        # "Oracle Cloud" is a name of its own).
+        if short and _first(short) > _first(cand):
+            cand.cues |= {c for c in short.cues if not c.startswith("defines:")}
+
+
+def _first(cand: Candidate) -> tuple[int, int]:
+    return min((o.sentence, o.start) for o in cand.occurrences)
 
 
 def _known_index(known_entities: list[KnownEntity]) -> dict[str, KnownEntity]:
