@@ -180,7 +180,18 @@ def status(vault: VaultOption = None, as_json: JsonOption = False) -> None:
         rep = run["report"]
         out.print(f"run {run['id']} {run['started_at']} {run['status']}: "
                   f"{len(rep.get('new_sources', []))} new sources, {rep.get('facts_added', 0)} facts added, "
-                  f"{len(rep.get('failures', []))} failures", markup=False, highlight=False)
+                  f"{len(rep.get('failures', []))} failures{_usage_line(run)}",
+                  markup=False, highlight=False)
+
+
+def _usage_line(run: dict) -> str:
+    """What a run's LLM extraction cost, as a suffix of its status line ("" if offline)."""
+    usage = (run.get("report") or {}).get("llm_usage")
+    if not usage:
+        return ""
+    return (f"; {run.get('extractor', 'llm')}: {usage['calls']} calls, {usage['cached']} cached, "
+            f"{usage['prompt_tokens']:,} prompt + {usage['completion_tokens']:,} completion "
+            f"tokens, ~${usage['estimated_cost_usd']:.4f}")
 
 
 @app.command()

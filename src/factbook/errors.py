@@ -37,3 +37,15 @@ class ExtractionError(FactbookError):
 
 class EntityNotFoundError(FactbookError):
     """No entity has that name or alias."""
+
+
+class LLMError(ExtractionError):
+    """The LLM endpoint failed, or answered unusably, for one document.
+
+    `fatal` is True when no later document can succeed either (server
+    unreachable, key rejected, unknown model), so a run may stop early.
+    """
+
+    def __init__(self, message: str, hint: str | None = None, fatal: bool = False) -> None:
+        super().__init__(message, hint)
+        self.fatal = fatal

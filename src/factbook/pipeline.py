@@ -12,15 +12,18 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 
-from factbook.errors import FactbookError, InputError
+from factbook.errors import FactbookError, InputError, LLMError
 from factbook.extract.base import Extractor
+from factbook.extract.structured import merge_structured
 from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
 from factbook.resolve.entities import EntityIndex
 from factbook.sources import iter_files, read_path
+from factbook.sources.dedup import NearDuplicateIndex, signature
 from factbook.store.base import Store
 from factbook.store.merge import Merger, MergeResult
 from factbook.vault.adopt import adopt_note
 from factbook.vault.layout import VaultLayout
+from factbook.vault.originals import keep_originals
 from factbook.vault.sync import NoteWriter
 
 log = logging.getLogger(__name__)
@@ -65,6 +68,8 @@ class RunReport:
     conflicts: int = 0
     review_items: int = 0
     notes_written: int = 0
+    # What the LLM extractor spent (calls, cached, tokens, cost); None for offline runs.
+    llm_usage: dict | None = None
 
     def to_dict(self) -> dict:
         """The report as plain data."""
@@ -86,14 +91,18 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
     created: set[int] = set()
     touched: set[int] = set()
     new_docs: list[int] = []
+    near = _NearDuplicates(store)
     status = "failed"
     try:
         with store.transaction():
             for start in range(0, len(files), BATCH):
                 batch = files[start:start + BATCH]
-                docs = _read_batch(batch, store, report, max_file_bytes)
-                for doc, extraction in _extract_batch(docs, extractor, store, report):
+                docs = _read_batch(batch, store, report, max_file_bytes, near)
+                _keep_originals(docs, layout, dry_run)
+                for doc, extraction in _extract_batch(docs, extractor, index, report):
                     result = _merge_one(merger, doc, extraction)
+                    if doc.sha256 in near.signatures:
+                        store.set_document_signature(result.document_id, near.signatures.pop(doc.sha256))
                     new_docs.append(result.document_id)
                     created |= result.entities_created
                     touched |= result.entities_touched
@@ -110,6 +119,9 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
     except _DryRun:
         status = "dry-run"
     finally:
+        take_usage = getattr(extractor, "take_usage", None)
+        if take_usage is not None:
+            report.llm_usage = asdict(take_usage())
         store.finish_run(run_id, status, report.to_dict())
     return report
 
@@ -132,36 +144,80 @@ def _note_path_allocator(layout: VaultLayout, store: Store):
     return allocate
 
 
+class _NearDuplicates:
+    """The sources already stored (and those of this run), searchable by near-identical
+    text. Built on first use: a run whose files are all exact duplicates never signs
+    the stored texts."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.index: NearDuplicateIndex | None = None
+
+        self.signatures: dict[str, bytes] = {}
+
+    def _loaded(self) -> NearDuplicateIndex:
+        if self.index is None:
+            self.index = NearDuplicateIndex()
+            for path, sig in self.store.document_signatures():
+                self.index.add_signature(path, sig)
+        return self.index
+
+    def check(self, doc: Document) -> str | None:
+        """The path of a source `doc` nearly duplicates; else remember `doc` and return None."""
+        sig = signature(doc.text)
+        similar = self._loaded().find_signature(sig)
+        if similar is None:
+            self._loaded().add_signature(doc.path, sig)
+            self.signatures[doc.sha256] = sig.to_bytes()
+        return similar
+
+
 def _read_batch(files: list[Path], store: Store, report: RunReport,
-                max_file_bytes: int | None) -> list[Document]:
+                max_file_bytes: int | None, near: _NearDuplicates) -> list[Document]:
     docs: list[Document] = []
     seen: dict[str, str] = {}
     for path in files:
         try:
-            doc = read_path(path, max_file_bytes) if max_file_bytes else read_path(path)
+            read = read_path(path, max_file_bytes) if max_file_bytes else read_path(path)
         except InputError as exc:
             report.failures.append(Failure(exc.path, exc.reason))
             continue
-        stored = store.document_by_sha(doc.sha256)
-        if stored is not None or doc.sha256 in seen:
-            report.duplicates.append(Duplicate(doc.path, stored.path if stored else seen[doc.sha256]))
-            continue
-        seen[doc.sha256] = doc.path
-        docs.append(doc)
+        for doc in read:  # an mbox holds many documents
+            stored = store.document_by_sha(doc.sha256)
+            if stored is not None or doc.sha256 in seen:
+                report.duplicates.append(Duplicate(doc.path, stored.path if stored else seen[doc.sha256]))
+                continue
+            similar = None if doc.note_type else near.check(doc)
+            if similar is not None:
+                report.duplicates.append(Duplicate(doc.path, similar))
+                continue
+            seen[doc.sha256] = doc.path
+            docs.append(doc)
     # Existing notes first: a person's own note defines its entity before articles name it.
     return sorted(docs, key=lambda d: d.kind is not DocumentKind.NOTE)
 
 
-def _extract_batch(docs: list[Document], extractor: Extractor, store: Store,
+def _keep_originals(docs: list[Document], layout: VaultLayout, dry_run: bool) -> None:
+    """Keep each new source's file byte for byte; its source note links to the copy."""
+    sources = [doc for doc in docs if not doc.note_type]
+    paths = keep_originals(layout.root, [Path(d.meta.get("file") or d.path) for d in sources], dry_run)
+    for doc, rel in zip(sources, paths):
+        doc.meta["original"] = rel
+
+
+def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityIndex,
                    report: RunReport) -> list[tuple[Document, Extraction]]:
-    context = Context(known=[KnownEntity(e.id, e.name, e.kind, tuple(e.aliases))
-                             for e in store.entities()])
+    context = Context(known=index.known())
 
     def run(doc: Document) -> tuple[Document, Extraction | None, str | None]:
         if doc.note_type:
             return doc, None, None
         try:
-            return doc, extractor.extract(doc, context), None
+            return doc, merge_structured(doc, extractor.extract(doc, context)), None
+        except LLMError as exc:
+            if exc.fatal:  # unreachable server, rejected key: the whole run stops, one line
+                raise
+            return doc, None, str(exc)
         except FactbookError as exc:
             return doc, None, str(exc)
 

@@ -92,3 +92,13 @@ def test_a_corrupt_store_file_is_one_clear_error(tmp_path):
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="cannot open the store"):
         SQLiteStore(bad)
+
+
+def test_llm_cache_survives_a_rolled_back_transaction(store):
+    # A dry run (or a failed run) rolls back, but the calls it paid for stay cached.
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.put_llm_response("k", "model", '{"facts": []}', 10, 5)
+            assert store.get_llm_response("k") == '{"facts": []}'
+            raise RuntimeError("rolled back")
+    assert store.get_llm_response("k") == '{"facts": []}'

@@ -5,7 +5,9 @@ A mention's own name merges with an entity whose name or alias has the same key
 weaker evidence: a multi-word alias or an acronym that is another entity's name
 merges, a one-word short form ("Acme" for "Acme Energy Inc") only raises a review
 item, because many companies share a first word. Fuzzy look-alikes are never
-merged silently: they become review items for a person.
+merged silently: they become review items for a person; fuzzy comparison only looks
+at names that share a first word with the mention (blocking), so resolving stays
+fast with tens of thousands of entities.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from factbook.models import EntityKind, KnownEntity, Mention
+from factbook.models import KnownEntity, Mention
 from factbook.resolve.names import name_key
 
 # Scores (0-100, rapidfuzz token_sort_ratio on name keys) at or above this are close
@@ -45,20 +47,30 @@ class EntityIndex:
     def __init__(self, known: list[KnownEntity] | None = None) -> None:
         self._by_name: dict[str, int] = {}
         self._by_alias: dict[str, set[int]] = {}
-        self._kinds: dict[int, EntityKind] = {}
+        self._blocks: dict[str, list[str]] = {}
+        self.entities: dict[int, KnownEntity] = {}
         for entity in known or []:
             self.add(entity)
 
     def add(self, entity: KnownEntity) -> None:
-        """Index an entity under its name and every alias."""
-        self._kinds[entity.id] = entity.kind
+        """Index an entity under its name and every alias (again after they change)."""
+        self.entities[entity.id] = entity
         key = name_key(entity.name)
-        if key:
-            self._by_name.setdefault(key, entity.id)
+        if key and key not in self._by_name:
+            self._by_name[key] = entity.id
+            self._blocks.setdefault(key.split(" ", 1)[0], []).append(key)
         for alias in entity.aliases:
             akey = name_key(alias)
             if akey:
                 self._by_alias.setdefault(akey, set()).add(entity.id)
+
+    def known(self) -> list[KnownEntity]:
+        """Every indexed entity."""
+        return list(self.entities.values())
+
+    def lookup(self, name: str) -> int | None:
+        """The entity with exactly this name key (its name, or an alias only it has), if any."""
+        return self._exact(name_key(name))[0]
 
     def _exact(self, key: str) -> tuple[int | None, int | None]:
         """(certain id, uncertain id) for a key that is a whole name."""
@@ -89,8 +101,9 @@ class EntityIndex:
                 return Resolution(next(iter(self._by_alias[akey])))
         if doubt is not None:
             return Resolution(None, uncertain_with=doubt, score=100.0)
-        if self._by_name and key:
-            best = process.extractOne(key, self._by_name.keys(), scorer=fuzz.token_sort_ratio,
+        candidates = self._blocks.get(key.split(" ", 1)[0], []) if key else []
+        if candidates:
+            best = process.extractOne(key, candidates, scorer=fuzz.token_sort_ratio,
                                       score_cutoff=REVIEW_THRESHOLD)
             if best is not None:
                 return Resolution(None, uncertain_with=self._by_name[best[0]], score=best[1])

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from factbook.resolve.names import fold
 
@@ -25,15 +26,20 @@ class Claim:
     stance: str | None = None
     entities: frozenset[int] = frozenset()
 
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The claim's content words, computed once."""
+        return content_words(self.text)
+
 
 def content_words(text: str) -> frozenset[str]:
     """The words of `text` that carry meaning."""
     return frozenset(w for w in _WORD.findall(fold(text)) if w not in _STOP)
 
 
-def overlap(a: str, b: str) -> float:
-    """Jaccard similarity of the content words of two texts."""
-    wa, wb = content_words(a), content_words(b)
+def overlap(a: Claim, b: Claim) -> float:
+    """Jaccard similarity of the content words of two claims."""
+    wa, wb = a.words, b.words
     return len(wa & wb) / max(1, len(wa | wb))
 
 
@@ -53,11 +59,13 @@ def same_claim(a: Claim, b: Claim) -> bool:
     claims unless the event is one a company has only once (its IPO); without amounts,
     denials of the same event are one denial, and otherwise the words must overlap.
     """
-    if fold(a.text) == fold(b.text):
+    if a.text == b.text:
         return True
     if a.stance != b.stance:
         return False
-    words = overlap(a.text, b.text)
+    words = overlap(a, b)
+    if words == 1.0 and fold(a.text) == fold(b.text):
+        return True
     money_a, money_b = _money(a.figures), _money(b.figures)
     singular = bool(a.event) and a.event == b.event and a.event in SINGULAR_EVENTS
     if money_a and money_b:

@@ -1,8 +1,9 @@
-"""Readers: one per format, each turning a file's bytes into a `Document`.
+"""Readers: one per format, each turning a file's bytes into its `Document`s.
 
-`read_path` is the single entry point: it checks the file (size, emptiness,
-binary content), picks the reader by extension and returns the document or
-raises `InputError` naming the file and the reason.
+`read_path` is the single entry point: it checks the file (a regular file,
+readable, within the size limit, not empty), picks the reader by extension
+and returns the documents (one for most files, one per message for an mbox)
+or raises `InputError` naming the file and the reason.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from factbook.errors import InputError
 from factbook.models import Document
-from factbook.sources import text
+from factbook.sources import email, html, pdf, text, transcripts
 from factbook.sources.base import MAX_BYTES, Reader
 
 READERS: dict[str, Reader] = {
@@ -19,6 +20,15 @@ READERS: dict[str, Reader] = {
     ".text": text.read_text_document,
     ".md": text.read_markdown_document,
     ".markdown": text.read_markdown_document,
+    ".html": html.read_html,
+    ".htm": html.read_html,
+    ".xhtml": html.read_html,
+    ".pdf": pdf.read_pdf,
+    ".eml": email.read_eml,
+    ".mbox": email.read_mbox,
+    ".mbx": email.read_mbox,
+    ".vtt": transcripts.read_vtt,
+    ".srt": transcripts.read_srt,
 }
 
 # Files that are never documents: editor and OS litter in a drop folder.
@@ -43,8 +53,13 @@ def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
             yield path
 
 
-def read_path(path: Path, max_bytes: int = MAX_BYTES) -> Document:
-    """Read one file into a `Document`, or raise `InputError` saying why not."""
+def read_path(path: Path, max_bytes: int = MAX_BYTES) -> list[Document]:
+    """Read one file into its documents, or raise `InputError` saying why not.
+
+    Files over `max_bytes` (25 MB by default) are refused before they are read.
+    """
+    if path.is_dir():
+        raise InputError(str(path), "is a directory, not a file")
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -62,5 +77,5 @@ def read_path(path: Path, max_bytes: int = MAX_BYTES) -> Document:
     except OSError as exc:
         raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
     if not data.strip():
-        raise InputError(str(path), "is empty")
+        raise InputError(str(path), "is empty" if not data else "is empty (only whitespace)")
     return reader(path, data)

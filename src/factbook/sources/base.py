@@ -1,4 +1,18 @@
-"""What every reader shares: the reader signature, limits, hashing and text clean-up."""
+"""What every reader shares: the reader signature, limits, hashing and text clean-up.
+
+Encoding policy (applies to every byte that enters as text):
+
+* UTF-8, with or without a byte-order mark, is decoded as is; UTF-16 with a
+  BOM (what some Windows tools export) is decoded too.
+* Bytes that are not valid UTF-8 are tried as Windows-1252 (the usual culprit
+  of "smart quotes" in old exports), and accepted only when the result reads
+  like text: at most `_MAX_NON_ASCII` of its letters outside ASCII. Anything
+  else is refused with an `InputError` naming the first bad byte, rather than
+  guessed into garbage.
+* Every decoded text then goes through `clean_text`: ftfy repairs mojibake
+  ("Itâ€™s" becomes "It’s", curly quotes kept), Unicode is NFC-normalized, line endings become
+  "\\n" and control characters are dropped.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -12,11 +26,17 @@ import ftfy
 from factbook.errors import InputError
 from factbook.models import Document
 
-Reader = Callable[[Path, bytes], Document]
+# A reader turns one file into its documents: most files are one document, an
+# mbox is one per message. It raises InputError when the file cannot be read.
+Reader = Callable[[Path, bytes], list[Document]]
 
 # Larger files are refused with a clear message: 25 MB holds any realistic
 # article, thread or transcript, and keeps one bad file from exhausting memory.
 MAX_BYTES = 25 * 1024 * 1024
+
+# A Windows-1252 reading with more than this share of non-ASCII letters is not
+# a Western-European text file but something else (binary, another encoding).
+_MAX_NON_ASCII = 0.3
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -36,23 +56,51 @@ def looks_binary(data: bytes) -> bool:
 
 
 def decode_text(path: Path, data: bytes) -> str:
-    """Decode a text file: UTF-8 (with or without BOM), then cp1252 as a last resort,
-    refusing binary content; mojibake is repaired and line endings normalized."""
+    """Decode a text file following the module's encoding policy, then `clean_text` it.
+
+    Raises InputError for binary content and for bytes that are neither UTF-8
+    nor plausible Windows-1252 text.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return clean_text(data.decode("utf-16"))
+        except UnicodeDecodeError as exc:
+            raise InputError(str(path), "is not valid UTF-16 text despite its byte-order mark") from exc
     if looks_binary(data):
         raise InputError(str(path), "is binary, not text")
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise InputError(str(path), f"is not valid UTF-8 text (byte {exc.start})") from exc
+    except UnicodeDecodeError as exc:
+        text = _decode_cp1252(path, data, exc.start)
     return clean_text(text)
+
+
+def _decode_cp1252(path: Path, data: bytes, bad_at: int) -> str:
+    reason = f"is not valid UTF-8 (bad byte 0x{data[bad_at]:02x} at offset {bad_at}) " \
+             "and does not read as Windows-1252 text either"
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), reason, hint="save it as UTF-8") from exc
+    letters = [c for c in text if c.isalpha()]
+    foreign = sum(1 for c in letters if ord(c) > 127)
+    if not letters or foreign > len(letters) * _MAX_NON_ASCII:
+        raise InputError(str(path), reason, hint="save it as UTF-8")
+    return text
 
 
 def clean_text(text: str) -> str:
     """Repair encoding damage (ftfy), normalize Unicode and line endings, drop control characters."""
-    text = ftfy.fix_text(text, normalization="NFC")
+    if not text.isascii():  # mojibake needs non-ASCII characters; skip ftfy's cost otherwise
+        # Curly quotes are the author's, not damage: keep them ("It’s" stays "It’s").
+        text = ftfy.fix_text(text, normalization="NFC", uncurl_quotes=False)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _CONTROL.sub("", text)
     return unicodedata.normalize("NFC", text).strip()
+
+
+def require_text(path: Path, text: str, what: str = "text") -> str:
+    """Return `text`, or raise InputError when nothing readable is left in it."""
+    if not text or not any(c.isalnum() for c in text):
+        raise InputError(str(path), f"has no readable {what}")
+    return text

@@ -54,3 +54,18 @@ def parse_date(value: object) -> date | None:
             except ValueError:
                 return None
         return None
+
+
+_NAME_DATE = re.compile(r"(?<!\d)(\d{4})[-_.]?(\d{2})[-_.]?(\d{2})(?!\d)")
+
+
+def date_from_name(name: str) -> date | None:
+    """The date in a file name such as "2025-03-04 Weekly sync.vtt" or "call_20250304.srt"."""
+    match = _NAME_DATE.search(name)
+    if not match:
+        return None
+    try:
+        found = date(*map(int, match.groups()))
+    except ValueError:
+        return None
+    return found if 1970 <= found.year <= 2100 else None

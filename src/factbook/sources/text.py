@@ -1,14 +1,21 @@
-"""Plain text and Markdown readers.
+"""Plain text and Markdown readers, and the content sniffing that picks a document's kind.
 
-A Markdown file (or a .txt saved from a vault) whose front matter says
-`type: account|person|project` is an existing entity note: it is returned as a
-`NOTE` document carrying its front matter, to be adopted rather than ingested.
+A .txt or .md file can be many things; after decoding, the content decides:
+- front matter with `type: account|person|project` → an existing entity note
+  (`NOTE`, adopted rather than ingested);
+- inline `From:` / `Sent:` / `To:` header blocks → an exported e-mail thread;
+- Summary / Decisions / Action items sections or checkbox tasks → structured
+  meeting notes;
+- mostly "Name: text" lines → a transcript;
+- anything else → an article.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
+from factbook.errors import InputError
 from factbook.models import Document, DocumentKind
 from factbook.sources.base import content_hash, decode_text
 from factbook.sources.dates import find_document_date
@@ -17,31 +24,47 @@ from factbook.sources.frontmatter import split_front_matter
 _HEADING = re.compile(r"^#{1,6}\s+")
 _TITLE_MAX = 120
 _SHORT_TITLE = 80
+_NOTE_TYPES = {"account", "person", "project", "organization", "company"}
 
 
-def read_text_document(path: Path, data: bytes) -> Document:
+def read_text_document(path: Path, data: bytes) -> list[Document]:
     """Read a .txt file; one that starts with YAML front matter is read as Markdown."""
-    text = decode_text(path, data)
-    if text.startswith("---"):
-        return _markdown(path, data, text)
-    return _plain(path, data, text, DocumentKind.ARTICLE)
+    return [document_from_text(path, data, decode_text(path, data))]
 
 
-def read_markdown_document(path: Path, data: bytes) -> Document:
+def read_markdown_document(path: Path, data: bytes) -> list[Document]:
     """Read a Markdown file with optional YAML front matter."""
-    return _markdown(path, data, decode_text(path, data))
+    return [document_from_text(path, data, decode_text(path, data))]
 
 
-def _markdown(path: Path, data: bytes, text: str) -> Document:
-    meta, body = split_front_matter(path, text)
-    if not meta:
-        return _plain(path, data, body, DocumentKind.ARTICLE)
-    note_type = str(meta.get("type", "")).strip().lower()
-    kind = DocumentKind.NOTE if note_type in {"account", "person", "project", "organization",
-                                               "company"} else DocumentKind.ARTICLE
+def document_from_text(path: Path, data: bytes, text: str) -> Document:
+    """The document of a decoded text or Markdown file, its kind sniffed from the content."""
+    # Imported here: these modules import `title_from_text` from this one.
+    from factbook.sources.meeting_notes import looks_like_meeting_notes, meeting_notes_document
+    from factbook.sources.thread_export import looks_like_thread_export, thread_export_document
+    from factbook.sources.transcripts import looks_like_speaker_lines, read_speaker_lines
+
+    meta, body = split_front_matter(path, text) if text.startswith("---") else ({}, text)
+    if str(meta.get("type", "")).strip().lower() in _NOTE_TYPES:
+        return _markdown(path, data, meta, body, DocumentKind.NOTE)
+    if not body.strip():
+        raise InputError(str(path), "has no text after its front matter")
+    if looks_like_thread_export(body):
+        return thread_export_document(path, data, body)
+    if looks_like_meeting_notes(body):
+        return meeting_notes_document(path, data, body, meta)
+    if looks_like_speaker_lines(body):
+        return read_speaker_lines(path, data, body, header=_header_text(meta))
+    if meta:
+        return _markdown(path, data, meta, body, DocumentKind.ARTICLE)
+    return _plain(path, data, body, DocumentKind.ARTICLE)
+
+
+def _markdown(path: Path, data: bytes, meta: dict[str, Any], body: str,
+              kind: DocumentKind) -> Document:
     title = str(meta.get("title") or meta.get("name") or "") or title_from_text(body, path)
     if kind is DocumentKind.NOTE:
-        title = f"{title} (existing {note_type} note)"
+        title = f"{title} (existing {str(meta.get('type', '')).strip().lower()} note)"
     when = find_document_date(str(meta.get("date") or meta.get("created") or "")) \
         or find_document_date(body)
     authors = meta.get("author") or meta.get("authors") or ()
@@ -61,6 +84,10 @@ def _plain(path: Path, data: bytes, text: str, kind: DocumentKind) -> Document:
         title=title_from_text(text, path), text=text, date=find_document_date(text),
         size=len(data),
     )
+
+
+def _header_text(meta: dict[str, Any]) -> str:
+    return "\n".join(f"{key}: {value}" for key, value in meta.items())
 
 
 def title_from_text(text: str, path: Path) -> str:

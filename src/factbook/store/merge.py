@@ -14,7 +14,7 @@ from factbook.models import Document, Extraction, Fact, KnownEntity, Mention
 from factbook.resolve.entities import EntityIndex
 from factbook.resolve.facts import Claim, canonical_text, conflicting, same_claim
 from factbook.resolve.names import display_name
-from factbook.store.base import FactRecord, NewFact, Store
+from factbook.store.base import Citation, FactRecord, NewFact, Store
 
 
 @dataclass
@@ -39,12 +39,12 @@ class Merger:
     index: EntityIndex
     note_path_for: Callable[[str, object], str]
     today: date
-    _facts: dict[int, list[FactRecord]] = field(default_factory=dict)
+    _facts: dict[int, list[_Known]] = field(default_factory=dict)
 
-    def facts(self, entity_id: int) -> list[FactRecord]:
-        """The entity's active facts (cached for the run)."""
+    def facts(self, entity_id: int) -> list[_Known]:
+        """The entity's active facts with their claims (cached for the run, kept current)."""
         if entity_id not in self._facts:
-            self._facts[entity_id] = [f for f in self.store.facts_for_entity(entity_id)
+            self._facts[entity_id] = [_Known(f, _claims(f)) for f in self.store.facts_for_entity(entity_id)
                                       if f.status == "active"]
         return self._facts[entity_id]
 
@@ -88,10 +88,14 @@ class Merger:
                     "possible-duplicate", entity_id, found.uncertain_with,
                     f"{name} may be the same as {other.name} (score {found.score:.0f})", self.run_id)
                 result.review_items += 1
-        for alias in (mention.name, *mention.aliases):
+        known = self.index.entities.get(entity_id)
+        names = set(known.aliases) | {known.name} if known else set()
+        fresh = [a for a in dict.fromkeys((mention.name, *mention.aliases)) if a not in names]
+        for alias in fresh:
             self.store.add_alias(entity_id, alias)
-        record = self.store.entity(entity_id)
-        self.index.add(KnownEntity(record.id, record.name, record.kind, tuple(record.aliases)))
+        if fresh or known is None:
+            record = self.store.entity(entity_id)
+            self.index.add(KnownEntity(record.id, record.name, record.kind, tuple(record.aliases)))
         return entity_id
 
     def add_fact(self, entity_id: int, counterparts: list[int], fact: Fact, doc_id: int,
@@ -100,31 +104,46 @@ class Merger:
         claim = Claim(fact.text, frozenset(fact.figures), fact.event, fact.stance,
                       frozenset(counterparts))
         existing = self.facts(entity_id)
-        for stored in existing:
-            if any(same_claim(claim, known) for known in _claims(stored)):
-                if self.store.cite(stored.id, doc_id, fact.text, fact.passage or fact.text):
+        passage = fact.passage or fact.text
+        for known in existing:
+            if any(same_claim(claim, other) for other in known.claims):
+                if self.store.cite(known.record.id, doc_id, fact.text, passage):
+                    known.record.citations.append(Citation(doc_id, fact.text, passage))
+                    known.claims.append(claim)
                     result.facts_merged += 1
-                    self._retext(stored, fact.text)
+                    self._retext(known.record)
                 return
-        new_id = self.store.add_fact(NewFact(entity_id, fact.text, fact.event, fact.stance,
-                                             fact.figures, counterparts, fact.date, origin))
-        self.store.cite(new_id, doc_id, fact.text, fact.passage or fact.text)
+        record = FactRecord(0, entity_id, fact.text, "", fact.event, fact.stance,
+                            sorted(fact.figures), sorted(counterparts), fact.date, origin, "active")
+        record.id = self.store.add_fact(NewFact(entity_id, fact.text, fact.event, fact.stance,
+                                                fact.figures, counterparts, fact.date, origin))
+        self.store.cite(record.id, doc_id, fact.text, passage)
+        record.citations.append(Citation(doc_id, fact.text, passage))
         result.facts_added += 1
-        for stored in existing:
-            if any(conflicting(claim, known) for known in _claims(stored)):
-                self.store.add_conflict(new_id, stored.id)
+        for known in existing:
+            if any(conflicting(claim, other) for other in known.claims):
+                self.store.add_conflict(record.id, known.record.id)
+                known.record.conflicts.append(record.id)
+                record.conflicts.append(known.record.id)
                 result.conflicts += 1
-        self._facts.pop(entity_id, None)
+        existing.append(_Known(record, [claim]))
 
-    def _retext(self, stored: FactRecord, claim: str) -> None:
+    def _retext(self, stored: FactRecord) -> None:
         """Show a merged fact with the canonical one of its claims (a person's own text wins)."""
         if stored.origin == "adopted":
             return
-        claims = [c.claim for c in stored.citations] + [claim]
-        text = canonical_text(claims)
+        text = canonical_text([c.claim for c in stored.citations])
         if text != stored.text:
             self.store.set_fact_text(stored.id, text)
-        self._facts.pop(stored.entity_id, None)
+            stored.text = text
+
+
+@dataclass
+class _Known:
+    """A stored fact and the claims of the sources that state it."""
+
+    record: FactRecord
+    claims: list[Claim]
 
 
 def _claims(stored: FactRecord) -> list[Claim]:

@@ -38,6 +38,7 @@ CREATE TABLE documents (
     summary TEXT NOT NULL DEFAULT '',
     topics TEXT NOT NULL DEFAULT '[]',
     note_path TEXT,
+    signature BLOB,
     run_id INTEGER REFERENCES runs(id)
 );
 CREATE TABLE entities (

@@ -58,6 +58,9 @@ class SQLiteStore:
             raise StoreError(f"{self.path}: cannot open the store ({exc})",
                              hint="run `factbook doctor`, or move the file away to rebuild") from exc
         self._depth = 0
+        # LLM answers cached during a transaction, written after it ends either way:
+        # a dry run or a failed run must not throw away calls already paid for.
+        self._pending_llm: dict[str, tuple[str, str, int, int]] = {}
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -97,10 +100,12 @@ class SQLiteStore:
             self._depth -= 1
             if self._depth == 0:
                 self.db.execute("ROLLBACK")
+                self._flush_llm_cache()
             raise
         self._depth -= 1
         if self._depth == 0:
             self.db.execute("COMMIT")
+            self._flush_llm_cache()
 
     def close(self) -> None:
         """Close the connection."""
@@ -169,6 +174,16 @@ class SQLiteStore:
              json.dumps(document.meta, sort_keys=True), document.text, summary,
              json.dumps(topics), run_id))
         return int(cur.lastrowid)
+
+    def set_document_signature(self, document_id: int, signature: bytes) -> None:
+        """Keep a document's near-duplicate signature, so later runs need not recompute it."""
+        self.db.execute("UPDATE documents SET signature = ? WHERE id = ?", (signature, document_id))
+
+    def document_signatures(self) -> Iterator[tuple[str, bytes]]:
+        """(path, signature) of every stored source that has one."""
+        for row in self.db.execute("SELECT path, signature FROM documents"
+                                   " WHERE signature IS NOT NULL ORDER BY id"):
+            yield row[0], row[1]
 
     def set_document_note(self, document_id: int, note_path: str) -> None:
         """Remember where a document's source note lives."""
@@ -377,15 +392,24 @@ class SQLiteStore:
 
     def get_llm_response(self, key: str) -> str | None:
         """A cached LLM answer for this request key, if any."""
+        if key in self._pending_llm:
+            return self._pending_llm[key][1]
         row = self._one("SELECT response FROM llm_cache WHERE key = ?", key)
         return row[0] if row else None
 
     def put_llm_response(self, key: str, model: str, response: str, prompt_tokens: int,
                          completion_tokens: int) -> None:
-        """Cache an LLM answer."""
-        self.db.execute("INSERT OR REPLACE INTO llm_cache (key, model, response, prompt_tokens,"
-                        " completion_tokens, created_at) VALUES (?,?,?,?,?,?)",
-                        (key, model, response, prompt_tokens, completion_tokens, _now()))
+        """Cache an LLM answer (kept even when the surrounding transaction rolls back)."""
+        self._pending_llm[key] = (model, response, prompt_tokens, completion_tokens)
+        if self._depth == 0:
+            self._flush_llm_cache()
+
+    def _flush_llm_cache(self) -> None:
+        pending, self._pending_llm = self._pending_llm, {}
+        self.db.executemany(
+            "INSERT OR REPLACE INTO llm_cache (key, model, response, prompt_tokens,"
+            " completion_tokens, created_at) VALUES (?,?,?,?,?,?)",
+            [(key, *entry, _now()) for key, entry in pending.items()])
 
     def counts(self) -> dict[str, int]:
         """How many of each thing the store holds."""

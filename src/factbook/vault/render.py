@@ -1,6 +1,7 @@
 """Rendering notes from the store: entity notes in the shape of DESIGN.md, and source notes."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 
@@ -235,7 +236,8 @@ def render_source_note(lookup: Lookup, doc: DocumentRecord, original: str | None
     text = doc.text if len(doc.text) <= TEXT_IN_NOTE else doc.text[:TEXT_IN_NOTE] + "\n\n[…]"
     body += ["## Text", "", *_quoted(text), ""]
     if original:
-        body += [f"Original: [{original.rsplit('/', 1)[-1]}]({original})", ""]
+        relative = os.path.relpath(original, os.path.dirname(doc.note_path or "."))
+        body += [f"Original: [{original.rsplit('/', 1)[-1]}](<{relative}>)", ""]
     return render_front_matter(owned, {}) + "\n".join(body).rstrip("\n") + "\n"
 
 

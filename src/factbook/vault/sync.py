@@ -8,9 +8,12 @@ from pathlib import Path
 from factbook.store.base import Store
 from factbook.vault.layout import VaultLayout
 from factbook.vault.render import Lookup, render_entity_note, render_source_note
-from factbook.vault.writer import text_hash, write_atomic
+from factbook.vault.writer import text_hash, write_batch
 
 log = logging.getLogger(__name__)
+
+# Notes are written in batches of this many: one sync per batch instead of one per note.
+FLUSH_EVERY = 2000
 
 
 class NoteWriter:
@@ -24,6 +27,7 @@ class NoteWriter:
         self.dry_run = dry_run
         self.lookup = Lookup(store)
         self.written: list[str] = []
+        self._pending: list[tuple[str, str]] = []
 
     def write(self, entity_ids: set[int], document_ids: list[int]) -> int:
         """Place and render the new documents' source notes, then the touched entities'
@@ -36,6 +40,7 @@ class NoteWriter:
             entity = self.lookup.entity(entity_id)
             existing = self._read(entity.note_path)
             self._put(entity.note_path, render_entity_note(self.lookup, entity, existing))
+        self._flush()
         return len(self.written)
 
     def rebuild(self) -> int:
@@ -68,12 +73,22 @@ class NoteWriter:
             return None
 
     def _put(self, rel: str, text: str) -> None:
-        path = self.layout.root / rel
         if self.dry_run:
             if self._read(rel) != text:
                 self.written.append(rel)
             return
-        if write_atomic(path, text):
-            self.written.append(rel)
-            log.debug("wrote %s", rel)
-        self.store.set_rendered(rel, text_hash(text), self.run_id)
+        self._pending.append((rel, text))
+        if len(self._pending) >= FLUSH_EVERY:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write what is pending in one atomic batch and record what was written."""
+        if not self._pending:
+            return
+        items = [(self.layout.root / rel, text) for rel, text in self._pending]
+        changed = {str(p) for p in write_batch(items)}
+        for rel, text in self._pending:
+            if str(self.layout.root / rel) in changed:
+                self.written.append(rel)
+            self.store.set_rendered(rel, text_hash(text), self.run_id)
+        self._pending.clear()

@@ -1,22 +1,115 @@
-"""Tasks in Obsidian Tasks syntax: written into source notes and read back from them."""
+"""Obsidian Tasks syntax: writing a `Task` as a checklist line and reading one back.
+
+The line factbook writes (the Tasks plugin reads its fields from the emoji):
+
+    - [ ] Send the runbook @Priya Raman 📅 2025-03-12 ⏫ #task #account/harborline-foods ^t-1a2b3c
+    - [x] Book the rehearsal @Tomas Berg ✅ 2025-03-03 #task
+
+A stored task (the store's `TaskRecord`) ends with its block id, so that a
+line the user ticks or edits in Obsidian is recognised when read back.
+
+Reading accepts what people write by hand as well: `*`/`+` bullets, `[X]`,
+`[-]` (cancelled, read as done), the other Tasks fields (kept in the text),
+and user tags (kept in the text; only `#task` and factbook's own
+`#account/…`, `#person/…`, `#project/…` tags are taken out).
+"""
 from __future__ import annotations
 
-from factbook.store.base import TaskRecord
+import re
+from datetime import date
+from typing import TYPE_CHECKING
+
+from factbook.models import Task
+
+if TYPE_CHECKING:
+    from factbook.store.base import TaskRecord
 
 PRIORITY_EMOJI = {"highest": "🔺", "high": "⏫", "medium": "🔼", "low": "🔽", "lowest": "⏬"}
+_EMOJI_PRIORITY = {emoji: name for name, emoji in PRIORITY_EMOJI.items()}
+DUE, DONE = "📅", "✅"
+
+_LINE = re.compile(r"^(?P<indent>\s*)[-*+]\s+\[(?P<state>[ xX/-])\]\s+(?P<body>.*\S)\s*$")
+_DUE = re.compile(r"(?:📅|🗓️?)\s*(\d{4}-\d{2}-\d{2})")
+_DONE = re.compile(r"✅\s*(\d{4}-\d{2}-\d{2})")
+_PRIORITY = re.compile("|".join(map(re.escape, _EMOJI_PRIORITY)))
+_OWNER = re.compile(r"(?<![\w@])@(?P<name>\[\[[^\]]+\]\]|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}|\w[\w.-]*)")
+_OWN_TAGS = re.compile(r"(?<!\S)#(?:task|(?:account|person|project|organization)/[\w/-]+)(?!\S)")
+_BLOCK_ID = re.compile(r"\s+\^([\w-]+)\s*$")
 
 
-def format_task(task: TaskRecord, tags: list[str]) -> str:
-    """`- [ ] text @Owner 📅 YYYY-MM-DD ⏫ #task #account/acme ^t-…`."""
-    parts = [f"- [{'x' if task.done else ' '}] {task.text}"]
+def format_task(task: Task | TaskRecord, tags: list[str]) -> str:
+    """`task` as one Obsidian Tasks line: text, @owner, due, priority, done date, tags,
+    and the block id when `task` is a stored record.
+
+    `tags` are written after `#task`, with a `#` added when missing
+    (e.g. ["account/harborline-foods"]).
+    """
+    parts = [f"- [{'x' if task.done else ' '}]", _one_line(task.text)]
     if task.owner:
-        parts.append("@" + task.owner.replace(" ", ""))
+        parts.append(f"@{_one_line(task.owner)}")
     if task.due:
-        parts.append(f"📅 {task.due.isoformat()}")
+        parts.append(f"{DUE} {task.due.isoformat()}")
     if task.priority in PRIORITY_EMOJI:
         parts.append(PRIORITY_EMOJI[task.priority])
     if task.done and task.done_on:
-        parts.append(f"✅ {task.done_on.isoformat()}")
-    parts += [f"#{t}" for t in tags]
-    parts.append(f"^{task.block_id}")
-    return " ".join(parts)
+        parts.append(f"{DONE} {task.done_on.isoformat()}")
+    written = ["#task"] + [t if t.startswith("#") else f"#{t}" for t in tags]
+    parts.extend(dict.fromkeys(t for t in written if t != "#"))
+    block_id = getattr(task, "block_id", None)
+    if block_id:
+        parts.append(f"^{block_id}")
+    return " ".join(p for p in parts if p)
+
+
+def parse_task_line(line: str) -> Task | None:
+    """The `Task` of a checklist line, or None when `line` is not one."""
+    match = _LINE.match(line)
+    if not match:
+        return None
+    body = _BLOCK_ID.sub("", match.group("body"))
+    due = _iso(_DUE.search(body))
+    done_on = _iso(_DONE.search(body))
+    priority_match = _PRIORITY.search(body)
+    body = _DUE.sub(" ", _DONE.sub(" ", _PRIORITY.sub(" ", body)))
+    body = _OWN_TAGS.sub(" ", body)
+    owner, body = _owner(body)
+    text = re.sub(r"\s+", " ", body).strip()
+    if not text:
+        return None
+    return Task(
+        text=text, owner=owner, due=due,
+        priority=_EMOJI_PRIORITY[priority_match.group(0)] if priority_match else None,
+        done=match.group("state") in "xX-", done_on=done_on, passage=line.strip(),
+    )
+
+
+def task_block_id(line: str) -> str | None:
+    """The block id (`^t-…`) at the end of a checklist line, or None."""
+    match = _BLOCK_ID.search(line)
+    return match.group(1) if match and _LINE.match(line) else None
+
+
+def _owner(body: str) -> tuple[str | None, str]:
+    matches = list(_OWNER.finditer(body))
+    if not matches:
+        return None, body
+    match = matches[-1]
+    name = match.group("name").strip("[]").rstrip(".")
+    if not body[match.end():].strip():
+        # factbook writes the owner last: take it out of the text.
+        return name, body[: match.start()]
+    # Written mid-sentence by a person ("Call @Dana about it"): keep the words, lose the "@".
+    return name, body[: match.start()] + match.group("name").strip("[]") + body[match.end():]
+
+
+def _iso(match: re.Match[str] | None) -> date | None:
+    if not match:
+        return None
+    try:
+        return date.fromisoformat(match.group(1))
+    except ValueError:
+        return None
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

@@ -52,3 +52,35 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+def write_batch(items: list[tuple[Path, str | bytes]]) -> list[Path]:
+    """Write many notes atomically, cheaply: every new text goes to a temp file beside its
+    note, one `sync` makes them durable, then each is renamed over its note and each
+    folder is synced once. A crash leaves every note either old or new.
+
+    Returns the paths that changed (unchanged files are not touched).
+    """
+    pending: list[tuple[Path, str]] = []
+    try:
+        for path, content in items:
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            if path.exists() and path.read_bytes() == data:
+                continue
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            pending.append((path, tmp))
+        if pending:
+            os.sync()
+        for path, tmp in pending:
+            os.replace(tmp, path)
+        for folder in {path.parent for path, _ in pending}:
+            _fsync_dir(folder)
+    except OSError as exc:
+        for _, tmp in pending:
+            Path(tmp).unlink(missing_ok=True)
+        raise VaultError(f"cannot write notes ({exc.strerror or exc}: {exc.filename or ''})",
+                         hint="check the vault is writable and the disk has room") from exc
+    return [path for path, _ in pending]

@@ -1,0 +1,174 @@
+"""Spoken commitments and decisions: "Priya will send the runbook by next Wednesday",
+"I'll book the rehearsal", "we agreed to move the launch".
+
+Works on transcripts, e-mails and exported threads, sentence by sentence,
+knowing who is speaking: the "Name:" of a transcript turn, the "**From:**"
+line of an exported thread, or the sender of a single e-mail. "I" is the
+speaker, unless the speaker is a label such as "Speaker 1" (then the task has
+no owner). A named owner must be a participant (matched by full, first or
+last name) or be followed by an action verb, so that "Pricing will change"
+never becomes a task.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+import pysbd
+
+from factbook.extract.due_dates import find_due
+from factbook.models import Decision, Task
+from factbook.sources.speakers import is_speaker_label
+
+_SPEAKER = re.compile(r"^(?P<name>[A-Z][\w.'’-]*(?:[ _][A-Z0-9][\w.'’-]*){0,3})\s*:\s+(?P<said>.+)$",
+                      re.S)
+_FROM = re.compile(r"^\*\*From:\*\*\s*(?P<name>[^—\n]+?)\s*(?:—.*)?$")
+_ADVERBS = r"(?:(?:also|then|just|definitely|certainly|quickly|personally|happily|gladly|" \
+           r"go ahead and|make sure to|try to|try and|be sure to)\s+)*"
+_SELF = re.compile(rf"\b(?:I'll|I’ll|I will|I'm going to|I’m going to|I am going to|I'm gonna|"
+                   rf"let me|I can take care of|I've agreed to|I promise to)\s+{_ADVERBS}"
+                   rf"(?P<verb>[a-z]+)(?P<rest>[^.?!]*)", re.I)
+_NAMED = re.compile(rf"\b(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)\s+(?:will|'ll|’ll|is going to|"
+                    rf"is gonna|has agreed to|agreed to|promised to|offered to|volunteered to)\s+"
+                    rf"{_ADVERBS}(?P<verb>[a-z]+)(?P<rest>[^.?!]*)")
+# "I'll be honest", "I'll have a think": what follows is not a task.
+_NOT_TASK_VERBS = {"be", "have", "say", "think", "guess", "bet", "admit", "need", "want", "like",
+                   "love", "hate", "mention", "keep", "stop", "leave", "see", "tell", "get", "do",
+                   "let", "probably", "not", "never", "still", "also", "assume", "wait", "hear",
+                   "take", "go", "come", "defer", "pass", "stick", "start", "walk", "talk"}
+ACTION_VERBS = {"send", "share", "book", "schedule", "draft", "prepare", "review", "follow",
+                "set", "circulate", "update", "confirm", "organize", "organise", "reach", "call",
+                "email", "e-mail", "write", "finalize", "finalise", "check", "own", "lead",
+                "coordinate", "deliver", "submit", "provide", "create", "run", "present", "ping",
+                "loop", "contact", "sync", "fix", "investigate", "look", "draw", "put", "handle",
+                "arrange", "compile", "collect", "file", "sign", "approve", "order", "migrate",
+                "test", "ship", "deploy", "document", "summarize", "summarise", "forward", "invite",
+                "set up", "book", "reserve", "pull", "build", "reply", "respond", "ask", "chase",
+                "double-check", "escalate", "negotiate", "price", "quote", "rerun", "re-run"}
+_NOT_NAMES = {"we", "they", "it", "this", "that", "there", "he", "she", "you", "everyone",
+              "someone", "nobody", "somebody", "who", "which", "what", "the", "a", "an", "and",
+              "but", "so", "then", "team", "legal", "finance", "sales", "marketing", "it'll"}
+_DECISION = re.compile(
+    r"\b(?:we(?:'ve| have)?|the team(?: has)?|everyone|all of us|the board(?: has)?|the group)\s+"
+    r"(?:decided|agreed|settled on|chose|signed off|approved)\b"
+    r"|\blet'?s go (?:with|ahead)\b|\blet’s go (?:with|ahead)\b"
+    r"|\bwe(?:'re|’re| are) going (?:with|ahead)\b|\bwe(?:'ll|’ll| will) go (?:with|ahead)\b"
+    r"|\b(?:the )?decision (?:is|was) to\b|^(?:decision|decided|agreed)\s*:", re.I)
+_NEGATED = re.compile(r"\b(?:not|n't|n’t|yet to|no decision|undecided)\b", re.I)
+
+
+@dataclass
+class Utterance:
+    """A sentence and who said it (None when unknown or a placeholder label)."""
+
+    speaker: str | None
+    text: str
+
+
+def utterances(text: str, default_speaker: str | None = None) -> list[Utterance]:
+    """The sentences of `text` with their speakers, following "Name:" turns and "**From:**" lines."""
+    found: list[Utterance] = []
+    speaker = default_speaker
+    for paragraph in re.split(r"\n\s*\n", text):
+        paragraph = paragraph.strip()
+        sender = _FROM.match(paragraph.splitlines()[0]) if paragraph else None
+        if sender:
+            speaker = sender.group("name").strip()
+            paragraph = "\n".join(paragraph.splitlines()[1:])
+        turn = _SPEAKER.match(paragraph)
+        if turn:
+            speaker, paragraph = turn.group("name"), turn.group("said")
+        who = None if speaker is None or is_speaker_label(speaker) else speaker
+        for sentence in _sentences(" ".join(paragraph.split())):
+            found.append(Utterance(who, sentence.strip()))
+    return [u for u in found if u.text]
+
+
+def spoken_tasks(items: list[Utterance], participants: tuple[str, ...], anchor: date | None) -> list[Task]:
+    """Tasks from sentences in which someone commits to doing something."""
+    tasks: list[Task] = []
+    for item in items:
+        if item.text.endswith("?"):
+            continue
+        task = _self_commitment(item, anchor) or _named_commitment(item, participants, anchor)
+        if task:
+            tasks.append(task)
+    return tasks
+
+
+def spoken_decisions(items: list[Utterance], anchor: date | None) -> list[Decision]:
+    """Decisions from sentences such as "we agreed to …" or "let's go with …"."""
+    decisions = []
+    for item in items:
+        sentence = item.text
+        if sentence.endswith("?") or not _DECISION.search(sentence) or _NEGATED.search(sentence):
+            continue
+        decisions.append(Decision(text=_tidy(sentence), date=anchor, passage=sentence))
+    return decisions
+
+
+def commitment_task(text: str, participants: tuple[str, ...], anchor: date | None,
+                    speaker: str | None = None) -> Task | None:
+    """The task of one sentence when it is a commitment ("X will …", "I'll …"), else None."""
+    item = Utterance(speaker, text)
+    return _self_commitment(item, anchor) or _named_commitment(item, participants, anchor)
+
+
+def resolve_person(name: str, participants: tuple[str, ...]) -> str | None:
+    """The participant `name` refers to (full, first or last name), or None."""
+    wanted = name.strip().lower()
+    for person in participants:
+        parts = person.lower().split()
+        if wanted == person.lower() or (parts and wanted in (parts[0], parts[-1])):
+            return person
+    return None
+
+
+def _self_commitment(item: Utterance, anchor: date | None) -> Task | None:
+    match = _SELF.search(item.text)
+    if not match or match.group("verb").lower() in _NOT_TASK_VERBS:
+        return None
+    return _task(match, item.speaker, item.text, anchor)
+
+
+def _named_commitment(item: Utterance, participants: tuple[str, ...], anchor: date | None) -> Task | None:
+    for match in _NAMED.finditer(item.text):
+        name = match.group("name")
+        if name.split()[0].lower() in _NOT_NAMES or is_speaker_label(name):
+            continue
+        verb = match.group("verb").lower()
+        owner = resolve_person(name, participants)
+        if owner is None and verb not in ACTION_VERBS:
+            continue
+        if verb in _NOT_TASK_VERBS:
+            continue
+        return _task(match, owner or name, item.text, anchor)
+    return None
+
+
+def _task(match: re.Match[str], owner: str | None, sentence: str, anchor: date | None) -> Task:
+    action = f"{match.group('verb')}{match.group('rest')}"
+    due = find_due(action, anchor)
+    if due:
+        action = action.replace(due.phrase, " ")
+    return Task(text=_tidy(action), owner=owner, due=due.due if due else None,
+                priority="high" if re.search(r"\b(?:urgent|asap|top priority)\b", sentence, re.I)
+                else None, passage=sentence)
+
+
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip(" ,;:-—")
+    text = re.sub(r"\s+(?:okay|ok|then|as well|for sure)$", "", text, flags=re.I)
+    text = re.sub(r"\s+([,.;:])", r"\1", text).rstrip(",;:")
+    return text[:1].upper() + text[1:]
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _sentences(text: str) -> list[str]:
+    return _segmenter().segment(text) if text else []

@@ -1,0 +1,200 @@
+"""Tasks, decisions and key facts that a document states in its structure.
+
+Pure functions over a `Document`, used by the extractors before any guessing:
+- checkbox tasks anywhere (`- [ ]`, `- [x]`, Obsidian Tasks 📅 ✅ ⏫ 🔼 🔽 ⏬ 🔺, `@Owner`);
+- the Action items / Decisions / Key facts sections of meeting notes, verbatim;
+- in transcripts and e-mails, spoken commitments ("Priya will send the runbook by
+  next Wednesday", "I'll book the rehearsal") and decisions ("we agreed to …"),
+  due dates resolved against the document's date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from factbook.extract.commitments import (
+    commitment_task,
+    resolve_person,
+    spoken_decisions,
+    spoken_tasks,
+    utterances,
+)
+from factbook.extract.due_dates import find_due
+from factbook.models import Decision, Document, DocumentKind, EntityKind, Extraction, Mention, Task
+from factbook.sources.meeting_notes import section_kind
+from factbook.sources.speakers import is_speaker_label
+from factbook.vault.tasks import parse_task_line
+
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(?P<item>.+\S)\s*$")
+_HEADING = re.compile(r"^\s*#{1,6}\s+\S")
+# Owners written around an action item: "Priya: …", "… (Priya)", "… — Priya", "Owner: Priya".
+_OWNER_PREFIX = re.compile(r"^(?:\*\*)?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})(?:\*\*)?\s*[:–—-]\s+"
+                           r"(?P<rest>.+)$")
+_OWNER_SUFFIX = re.compile(r"^(?P<rest>.+?)\s*(?:\((?:owner:\s*)?(?P<paren>[A-Z][^()]{1,40})\)|"
+                           r"[–—]\s*(?P<dash>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})|"
+                           r"\bowner:\s*(?P<label>[A-Z][\w.'’ -]{1,40}))\s*\.?$", re.I)
+_NAME_TO = re.compile(r"^(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+to\s+(?P<rest>[a-z].+)$")
+_SPOKEN_KINDS = {DocumentKind.TRANSCRIPT, DocumentKind.EMAIL}
+
+
+@dataclass
+class StructuredItems:
+    """What a document states outright: its tasks, decisions and key facts."""
+
+    tasks: list[Task] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    key_facts: list[str] = field(default_factory=list)
+
+
+def structured_items(document: Document) -> StructuredItems:
+    """The tasks, decisions and key facts `document` states in its structure or speech."""
+    items = StructuredItems()
+    sections = _sections(document.text)
+    participants = document.participants or document.authors
+    for kind, lines in sections:
+        for line in lines:
+            _take_line(items, kind, line, document, participants)
+    if document.kind in _SPOKEN_KINDS:
+        default = document.authors[0] if len(document.authors) == 1 else None
+        spoken = utterances(document.text, default_speaker=default)
+        items.tasks.extend(spoken_tasks(spoken, participants, document.date))
+        items.decisions.extend(spoken_decisions(spoken, document.date))
+    items.tasks = _unique_tasks(items.tasks)
+    items.decisions = _unique_decisions(items.decisions)
+    items.key_facts = list(dict.fromkeys(items.key_facts))
+    return items
+
+
+def merge_structured(document: Document, extraction: Extraction) -> Extraction:
+    """`extraction` with the document's structured tasks and decisions added (those it
+    does not already have), each about the entities it names, else the document's main
+    organization, so that it reaches that entity's note."""
+    items = structured_items(document)
+    have_tasks = {_key(t.text) for t in extraction.tasks}
+    for task in items.tasks:
+        if _key(task.text) not in have_tasks:
+            task.subjects = task.subjects or _subjects(task.text, extraction.mentions)
+            extraction.tasks.append(task)
+    have_decisions = {_key(d.text) for d in extraction.decisions}
+    for decision in items.decisions:
+        if _key(decision.text) not in have_decisions:
+            decision.subjects = decision.subjects or _subjects(decision.text, extraction.mentions)
+            extraction.decisions.append(decision)
+    return extraction
+
+
+def _subjects(text: str, mentions: list[Mention]) -> list[str]:
+    named = [m.name for m in mentions
+             if any(re.search(rf"\b{re.escape(n)}\b", text) for n in (m.name, *m.aliases) if n)]
+    if named:
+        return named
+    organizations = [m for m in mentions if m.kind is EntityKind.ORGANIZATION]
+    return [max(organizations, key=lambda m: m.count).name] if organizations else []
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\W+", " ", text.lower()).strip()
+
+
+def action_item_task(text: str, document: Document) -> Task | None:
+    """The task of one action-item bullet (no checkbox): owner and due date from its wording."""
+    participants = document.participants or document.authors
+    text = text.strip()
+    owner, rest = _owner_around(text, participants)
+    task = commitment_task(rest, participants, document.date)
+    if task:
+        task.owner = task.owner or owner
+        return task
+    due = find_due(rest, document.date)
+    if due:
+        rest = rest.replace(due.phrase, " ")
+    cleaned = re.sub(r"\s+", " ", rest).strip(" .,;:—-")
+    if not cleaned:
+        return None
+    return Task(text=cleaned[:1].upper() + cleaned[1:], owner=owner,
+                due=due.due if due else None, passage=text)
+
+
+def _take_line(items: StructuredItems, kind: str | None, line: str, document: Document,
+               participants: tuple[str, ...]) -> None:
+    task = parse_task_line(line)
+    if task:
+        items.tasks.append(_enrich(task, document, participants))
+        return
+    bullet = _BULLET.match(line)
+    if not bullet:
+        return
+    text = bullet.group("item").strip()
+    if kind == "actions":
+        found = action_item_task(text, document)
+        if found:
+            items.tasks.append(found)
+    elif kind == "decisions":
+        items.decisions.append(Decision(text=_sentence(text), date=document.date, passage=text))
+    elif kind == "facts":
+        items.key_facts.append(_sentence(text))
+
+
+def _enrich(task: Task, document: Document, participants: tuple[str, ...]) -> Task:
+    """Fill a checkbox task's missing owner and due date from its wording."""
+    if task.owner:
+        task.owner = resolve_person(task.owner, participants) or task.owner
+    if task.owner is None or task.due is None:
+        spoken = action_item_task(task.text, document)
+        if spoken:
+            task.owner = task.owner or spoken.owner
+            if task.due is None and spoken.due is not None:
+                task.due, task.text = spoken.due, spoken.text
+            elif task.owner == spoken.owner and spoken.text != task.text and spoken.owner:
+                task.text = spoken.text
+    if task.owner and is_speaker_label(task.owner):
+        task.owner = None
+    return task
+
+
+def _owner_around(text: str, participants: tuple[str, ...]) -> tuple[str | None, str]:
+    for pattern, groups in ((_OWNER_PREFIX, ("name",)), (_NAME_TO, ("name",)),
+                            (_OWNER_SUFFIX, ("paren", "dash", "label"))):
+        match = pattern.match(text)
+        if not match:
+            continue
+        name = next((match.group(g) for g in groups if match.group(g)), None)
+        if not name or is_speaker_label(name):
+            continue
+        name = name.strip()
+        person = resolve_person(name, participants)
+        if person or pattern is not _OWNER_PREFIX or len(name.split()) >= 2 or not participants:
+            return person or name, match.group("rest").strip()
+    return None, text
+
+
+def _sections(text: str) -> list[tuple[str | None, list[str]]]:
+    sections: list[tuple[str | None, list[str]]] = [(None, [])]
+    for line in text.splitlines():
+        kind = section_kind(line)
+        if kind or _HEADING.match(line):
+            sections.append((kind, []))
+            continue
+        sections[-1][1].append(line)
+    return sections
+
+
+def _sentence(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.replace("**", "")).strip()
+    return text[:1].upper() + text[1:]
+
+
+def _unique_tasks(tasks: list[Task]) -> list[Task]:
+    seen: dict[str, Task] = {}
+    for task in tasks:
+        key = _key(task.text)
+        if key not in seen:
+            seen[key] = task
+    return list(seen.values())
+
+
+def _unique_decisions(decisions: list[Decision]) -> list[Decision]:
+    seen: dict[str, Decision] = {}
+    for decision in decisions:
+        seen.setdefault(_key(decision.text), decision)
+    return list(seen.values())
