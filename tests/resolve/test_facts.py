@@ -70,3 +70,11 @@ def test_canonical_text_is_order_independent():
     texts = ["Acme plans to invest $9 billion in data centers.", "Acme: $9 billion.",
              "Acme will spend $9 billion on data centers in fiscal 2025, it said."]
     assert canonical_text(texts) == canonical_text(texts[::-1]) == texts[0]
+
+
+def test_opposite_actions_are_different_claims():
+    bought = claim("Kestrel Partners bought a 6.0 pct stake in Ormond Corp.", ["pct:6"], "deal",
+                   entities=[2])
+    sold = claim("Kestrel Partners sold its entire 6.0 pct stake in Ormond Corp.", ["pct:6"],
+                 "deal", entities=[2])
+    assert not same_claim(bought, sold)

@@ -25,7 +25,7 @@ EVENTS: list[tuple[str, re.Pattern[str]]] = [
         r"\b(?:acquir(?:e|ed|es|ing)|acquisitions?|buy(?:s|ing)?|bought|purchas(?:e|ed|es|ing)|"
         r"merg(?:e|ed|er|ers|ing)|takeover|take over|tender offer|bid(?:s|ding)?|buyout|"
         r"stake|(?<!-)sell(?:s|ing)?|sold|sale of|divest(?:s|ed|iture)?|letter of intent|"
-        r"offer(?:s|ed)? (?:to buy|for)|option)\b", re.I)),
+        r"offer(?:s|ed)? (?:to buy|for)|option|exchanged)\b", re.I)),
     ("investment", re.compile(
         r"\b(?:invest(?:s|ed|ing|ment|ments)?|capital expenditures?|capex|spend(?:s|ing)?|"
         r"commit(?:s|ted|ting|ment)?|funding|backed by|raise[sd]? \$)\b", re.I)),

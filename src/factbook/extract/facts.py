@@ -212,7 +212,6 @@ def _fact(draft: _Draft, drafts: list[_Draft], i: int, used: set[int],
     text = _expand_short_forms(draft.text, draft.subjects, mentions)
     event = cl.event_of(text)
     stance = cl.stance_of(text)
-    has_money = any(not f.token.startswith("pct:") for f in draft.figs)
     when = referred_date(text, anchor)
     if not (draft.figs or when or stance or event in _STRONG_EVENTS
             or (event and len(draft.subjects) >= 2)):
@@ -222,7 +221,7 @@ def _fact(draft: _Draft, drafts: list[_Draft], i: int, used: set[int],
     if len(text) > _MAX_CHARS or len(text.split()) < 4:
         return None
     deal = _deal(text, draft.subjects, mentions) if event in ("deal", "withdrawal") else None
-    if deal and not deal.amount and not has_money:
+    if deal and not deal.amount:
         amount_at = _amount_nearby(drafts, i)
         if amount_at is not None:
             fig = _money_total(drafts[amount_at].figs, drafts[amount_at].text)

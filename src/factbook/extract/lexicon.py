@@ -151,5 +151,7 @@ def has_legal_form(name: str) -> bool:
 
 
 def has_org_word(name: str) -> bool:
-    """True when a name ends with a word that only organizations end with."""
-    return len(name.split()) > 1 and last_word(name) in ORG_WORDS
+    """True when a name ends with a word that only organizations end with, also before
+    an "of" ("Acme Savings Bank of Springfield")."""
+    head = name.split(" of ")[0]
+    return len(head.split()) > 1 and (last_word(name) in ORG_WORDS or last_word(head) in ORG_WORDS)

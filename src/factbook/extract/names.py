@@ -123,7 +123,10 @@ def _split_span(text: str, start: int, surface: str) -> list[tuple[int, str]]:
             prev = current[-1][1]
             rest = " ".join(t for _, t in tokens[i + 1:]).split(" of ")[0]
             left = " ".join(t for _, t in current)
-            if lx.last_word(prev) in lx.LEGAL_FORMS or lx.is_place(left) or (
+            bare_form = all(w.lower().strip(".,") in lx.LEGAL_FORMS for w in rest.split())
+            if bare_form:
+                pass  # "Dickinson and Co" is one name
+            elif lx.last_word(prev) in lx.LEGAL_FORMS or lx.is_place(left) or (
                     low in ("and", "&") and not (lx.has_legal_form(rest) or lx.has_org_word(rest))):
                 parts.append([])
                 continue
@@ -289,6 +292,8 @@ def _accept(cand: Candidate, known: dict[str, KnownEntity], marked: set[str],
         return known[key].kind
     if s in marked:
         return EntityKind.ORGANIZATION
+    if all(w.lower().strip(".,") in lx.LEGAL_FORMS for w in s.split()):
+        return None
     if _rejected(s, lower_words) or cand.product or all(o.heading for o in cand.occurrences):
         return None
     if cand.person >= 2:
@@ -410,8 +415,9 @@ def _group(cands: dict[str, Candidate], accepted: dict[str, EntityKind], publish
         for cue in cand.cues:
             if cue.startswith("defines:") and surface in owner:
                 acr = cue.split(":", 1)[1]
-                if acr in cands and acr not in publishers:
-                    owner.setdefault(acr, owner[surface])
+                # A definition beats the acronym's own evidence: "(ABC)" names its parent.
+                if acr in cands and acr not in publishers and owner.get(acr, acr) == acr:
+                    owner[acr] = owner[surface]
     return _build(cands, owner, accepted, publishers, known)
 
 
@@ -420,6 +426,9 @@ def _short_form_of(surface: str, by_key: dict[str, str], accepted: dict[str, Ent
     words = surface.split()
     for full_key, full in by_key.items():
         full_words = full.split()
+        if len(words) == 1 and accepted[full] is EntityKind.PERSON and len(full_words) > 1 \
+                and full_words[-1].lower() == words[0].lower():
+            return full  # "Roe" after "Jane Roe"
         if len(words) < len(full_words) and [w.lower() for w in full_words[:len(words)]] == \
                 [w.lower() for w in words] and accepted[full] == accepted[surface]:
             return full

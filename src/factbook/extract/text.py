@@ -74,7 +74,7 @@ def _is_wrapped(lines: list[str]) -> bool:
     body = [x.strip() for x in lines if x.strip()]
     if len(body) < 3:
         return False
-    if sum(1 for x in body if len(x) <= 85) < len(body) * 0.85:
+    if sum(1 for x in body if len(x) <= 85) < len(body) * 0.8:
         return False
     runs = sum(1 for a, b in zip(body, body[1:])
                if not a.endswith((".", "!", "?", ":", ";", "\"", "”")) and b[:1].islower())
@@ -83,11 +83,12 @@ def _is_wrapped(lines: list[str]) -> bool:
     return runs >= max(1, len(body) // 6) or indented >= 1
 
 
-def paragraphs(body: str) -> list[tuple[str, bool]]:
-    """Paragraphs of a body, each with a flag saying it is a bullet item."""
+def paragraphs(body: str, wrapped: bool | None = None) -> list[tuple[str, bool]]:
+    """Paragraphs of a body, each with a flag saying it is a bullet item. `wrapped` says
+    whether the text is hard-wrapped (judged from the body when not given)."""
     lines = body.split("\n")
     out: list[tuple[str, bool]] = []
-    if _is_wrapped(lines):
+    if _is_wrapped(lines) if wrapped is None else wrapped:
         current: list[str] = []
         for line in lines:
             starts_new = not line.strip() or line.startswith(("    ", "\t")) or _BULLET.match(line)
@@ -119,6 +120,9 @@ def split_sentences(paragraph: str) -> list[str]:
         nxt = following[0].strip("\"“(").lower() if following else ""
         if last.endswith(".") and _no_break_after(word, last, nxt):
             continue
+        if last.endswith(".") and re.fullmatch(r"[A-Z]\.", following[0] if following else "") \
+                and last[:1].isupper() and len(word) <= 5:
+            continue  # "Chas. P. Young": an abbreviated first name before an initial
         if re.fullmatch(r"\d{1,2}\.", last) and before.strip() == last:
             continue  # a numbered heading: "2. Major Investment"
         pieces.append(paragraph[start:match.end()].strip())
@@ -171,10 +175,12 @@ def layout(text: str, title: str = "") -> Layout:
         if re.fullmatch(r"[A-Z]{3,12}", tail):
             result.sign_off = tail
             lines.pop()
+    # Judge the wrapping before markup is removed: a name in brackets can span two lines.
+    wrapped = _is_wrapped(lines)
     body = strip_markup("\n".join(lines), result.marked_names)
     body = _DATELINE.sub("", body, count=1)
     index = 0
-    for number, (para, bullet) in enumerate(paragraphs(body)):
+    for number, (para, bullet) in enumerate(paragraphs(body, wrapped)):
         for piece in split_sentences(para):
             piece = re.sub(r"^\d{1,2}\.\s+(?=[A-Z])", "", piece)
             heading = not bullet and looks_like_heading(piece)

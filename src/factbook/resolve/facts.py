@@ -47,6 +47,26 @@ def overlap(a: Claim, b: Claim) -> float:
 SINGULAR_EVENTS = frozenset({"ipo"})
 
 
+# Actions that cannot be the same claim as their opposite ("bought a stake" vs "sold it").
+_ACTIONS = [
+    ("buy", re.compile(r"\b(?:acquir\w*|buy\w*|bought|purchas\w*)\b")),
+    ("sell", re.compile(r"\b(?:sell\w*|sold|sale|divest\w*)\b")),
+    ("raise", re.compile(r"\b(?:rais\w*|increas\w*|lift\w*|boost\w*)\b")),
+    ("cut", re.compile(r"\b(?:reduc\w*|cut\w*|lower\w*|decreas\w*)\b")),
+]
+
+
+def actions(text: str) -> frozenset[str]:
+    """The directions of change a claim states (buy, sell, raise, cut)."""
+    low = text.lower()
+    return frozenset(name for name, pattern in _ACTIONS if pattern.search(low))
+
+
+def _opposed(a: Claim, b: Claim) -> bool:
+    acts_a, acts_b = actions(a.text), actions(b.text)
+    return bool(acts_a and acts_b and not acts_a & acts_b)
+
+
 def _money(figures: frozenset[str]) -> frozenset[str]:
     return frozenset(f for f in figures if not f.startswith("pct:"))
 
@@ -61,7 +81,7 @@ def same_claim(a: Claim, b: Claim) -> bool:
     """
     if a.text == b.text:
         return True
-    if a.stance != b.stance:
+    if a.stance != b.stance or _opposed(a, b):
         return False
     words = overlap(a, b)
     if words == 1.0 and fold(a.text) == fold(b.text):
