@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from factbook.extract.lexicon import ROLE_WORDS
 from factbook.extract.text import Layout
 from factbook.models import Fact
 
@@ -26,9 +27,9 @@ years month months week weeks today yesterday company companies mln bln billion 
 percent dlrs dollars per cent share shares inc corp co ltd plc group reuter reuters including
 based several many much well still even yet however since already around about nearly
 approximately total further set made make makes given among across within without upon
-""".split())
+soon later earlier believed""".split()) | ROLE_WORDS
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d[\d.,]*|[^\sA-Za-z\d]")
-_MAX_TOPICS = 5
+_MAX_TOPICS = 4
 
 
 def topics(layout: Layout, entity_names: list[str], limit: int = _MAX_TOPICS) -> list[str]:
@@ -57,10 +58,11 @@ def topics(layout: Layout, entity_names: list[str], limit: int = _MAX_TOPICS) ->
         for word in phrase:
             freq[word] += 1
             degree[word] += len(phrase)
-    counts = Counter(p for p in phrases if 2 <= len(p) <= 3)
-    scored = {p: sum(degree[w] / freq[w] for w in p) * counts[p] for p in counts if counts[p] >= 2
-              or len(layout.sentences) < 12}
-    ranked = sorted(scored, key=lambda p: (-scored[p], p))
+    counts = Counter(p for p in phrases if 2 <= len(p) <= 3 and _nominal(p))
+    # Repeated phrases first; a phrase said once counts when its words recur elsewhere.
+    scored = {p: sum(degree[w] / freq[w] for w in p) * counts[p] + sum(freq[w] for w in p)
+              for p in counts}
+    ranked = sorted(scored, key=lambda p: (counts[p] < 2, -scored[p], p))
     out: list[str] = []
     for phrase in ranked:
         text = " ".join(phrase)
@@ -70,6 +72,12 @@ def topics(layout: Layout, entity_names: list[str], limit: int = _MAX_TOPICS) ->
         if len(out) >= limit:
             break
     return out
+
+
+def _nominal(phrase: tuple[str, ...]) -> bool:
+    """A phrase that names a thing: no adverb in front, no verb form at its end."""
+    return not (phrase[0].endswith("ly") or phrase[-1].endswith(("ed", "ly", "ing", "self",
+                                                                   "selves")))
 
 
 def _common(layout: Layout) -> frozenset[str]:
