@@ -344,9 +344,12 @@ def _initials(name: str) -> str:
     return "".join(w[0] for w in words)
 
 
-def find_names(layout: Layout, known_entities: list[KnownEntity]) -> NameFinding:
-    """Find the organizations and people of one document and where they occur."""
-    known = _known_index(known_entities)
+def find_names(layout: Layout, known_entities: list[KnownEntity] | dict[str, KnownEntity]
+               ) -> NameFinding:
+    """Find the organizations and people of one document and where they occur.
+    `known_entities` is the vault's entities, or `known_index` of them (built once per
+    batch of documents: a vault can know tens of thousands)."""
+    known = known_entities if isinstance(known_entities, dict) else known_index(known_entities)
     cands = _collect(layout)
     marked = set(layout.marked_names)
     lower_words = _lower_words(layout)
@@ -383,7 +386,8 @@ def _first(cand: Candidate) -> tuple[int, int]:
     return min((o.sentence, o.start) for o in cand.occurrences)
 
 
-def _known_index(known_entities: list[KnownEntity]) -> dict[str, KnownEntity]:
+def known_index(known_entities: list[KnownEntity]) -> dict[str, KnownEntity]:
+    """The vault's entities by the name key of their name and each alias."""
     index: dict[str, KnownEntity] = {}
     for entity in known_entities:
         for name in (entity.name, *entity.aliases):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import logging
 
 from factbook.extract.facts import extract_facts
-from factbook.extract.names import find_names
+from factbook.extract.names import find_names, known_index
 from factbook.extract.text import layout
 from factbook.extract.topics import summary, topics
-from factbook.models import Context, Document, DocumentKind, Extraction
+from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +25,26 @@ class OfflineExtractor:
     name = "offline"
     concurrency = 1
 
+    def __init__(self) -> None:
+        self._index_of: tuple[list[KnownEntity], int] | None = None
+        self._index: dict[str, KnownEntity] = {}
+
+    def _known(self, context: Context) -> dict[str, KnownEntity]:
+        """The known entities by name key, rebuilt only when the context's list changes
+        (the pipeline passes one list to a whole batch of documents)."""
+        held = self._index_of
+        if held is None or held[0] is not context.known or held[1] != len(context.known):
+            # Holding the list itself (not its id) keeps the identity test sound.
+            self._index, self._index_of = known_index(context.known), (context.known, len(context.known))
+        return self._index
+
     def extract(self, document: Document, context: Context) -> Extraction:
         """Extract everything worth keeping from `document`; pure, writes nothing."""
         if document.kind is DocumentKind.NOTE:
             # An existing vault note is adopted as it stands; its lines are the user's.
             return Extraction(summary=document.title)
         page = layout(document.text, document.title)
-        names = find_names(page, context.known)
+        names = find_names(page, self._known(context))
         facts = extract_facts(page, names, document.date)
         subjects = {s for f in facts for s in f.subjects}
         # An entity that no claim is about and that the text names only in passing
