@@ -189,3 +189,16 @@ def test_summary_and_topics():
 def test_existing_vault_notes_are_not_extracted():
     doc = Document(path="n.md", sha256="y", kind=DocumentKind.NOTE, title="Acme", text="x")
     assert OfflineExtractor().extract(doc, Context()).facts == []
+
+
+def test_meeting_notes_key_facts_are_taken_verbatim():
+    text = ("# Weekly sync with Corvid Analytics\n\n## Summary\nWe reviewed the rollout.\n\n"
+            "## Key facts\n- Corvid Analytics signed a $2 million renewal with Pallas Freight Inc.\n"
+            "- The pilot covers three regions.\n\n## Action items\n- [ ] Send the deck @Mira\n")
+    doc = Document(path="m.md", sha256="m", kind=DocumentKind.MEETING_NOTES, title="sync",
+                   text=text, date=date(2024, 5, 2))
+    result = OfflineExtractor().extract(doc, Context())
+    texts = {f.text: f for f in result.facts}
+    signed = texts["Corvid Analytics signed a $2 million renewal with Pallas Freight Inc."]
+    assert "Pallas Freight Inc" in signed.subjects and signed.figures == ["usd:2000000"]
+    assert "The pilot covers three regions." in texts

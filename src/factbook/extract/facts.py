@@ -17,7 +17,7 @@ from factbook.extract import claims as cl
 from factbook.extract.figures import Figure, figures, referred_date
 from factbook.extract.names import NameFinding
 from factbook.extract.text import Layout, Sentence
-from factbook.models import Deal, EntityKind, Fact, Mention
+from factbook.models import Deal, Document, EntityKind, Fact, Mention
 
 MAX_FACTS = 14
 # Events worth a fact even when the sentence names a single entity and no figure.
@@ -80,6 +80,24 @@ def extract_facts(layout: Layout, names: NameFinding, anchor: date | None) -> li
     deals = [f for f in facts if f.deal]
     rest = [f for f in facts if not f.deal]
     return (deals + rest)[:MAX_FACTS]
+
+
+def stated_facts(document: Document, names: NameFinding) -> list[Fact]:
+    """The facts a meeting note lists under its own "Key facts" heading, verbatim, about
+    the entities each names (else the organization the note names most)."""
+    from factbook.extract.structured import structured_items  # readers import this module
+
+    mentions = {m.name: m for m in names.mentions}
+    main = _main_org(names.mentions)
+    out = []
+    for text in structured_items(document).key_facts:
+        subjects = _subjects(text, list(mentions), mentions) or ([main] if main else [])
+        if subjects:
+            out.append(Fact(text=text, subjects=subjects, passage=text,
+                            date=referred_date(text, document.date),
+                            figures=sorted({f.token for f in figures(text)}),
+                            event=cl.event_of(text), stance=cl.stance_of(text)))
+    return out
 
 
 def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) -> list[_Draft]:

@@ -515,4 +515,6 @@ def _display_name(full: str, members: list[str], known: dict[str, KnownEntity]) 
         return known[key].name
     same = [m for m in members if name_key(m) == key]
     with_form = [m for m in same if lx.has_legal_form(m)]
-    return max(with_form or same or [full], key=lambda m: (not m.endswith("."), len(m)))
+    best = max(with_form or same or [full], key=lambda m: (not m.endswith("."), len(m)))
+    # "Acme Inc." at a sentence end is "Acme Inc".
+    return best[:-1] if best.endswith(".") and lx.last_word(best) in lx.LEGAL_FORMS else best

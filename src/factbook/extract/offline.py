@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from factbook.extract.facts import extract_facts
+from factbook.extract.facts import extract_facts, stated_facts
 from factbook.extract.names import find_names, known_index
 from factbook.extract.text import layout
 from factbook.extract.topics import summary, topics
@@ -46,6 +46,8 @@ class OfflineExtractor:
         page = layout(document.text, document.title)
         names = find_names(page, self._known(context))
         facts = extract_facts(page, names, document.date)
+        if document.kind is DocumentKind.MEETING_NOTES:
+            facts = stated_facts(document, names) + facts
         subjects = {s for f in facts for s in f.subjects}
         # An entity that no claim is about and that the text names only in passing
         # would be an empty note: keep only those with a claim or a strong presence.
