@@ -31,6 +31,11 @@ class Claim:
         """The claim's content words, computed once."""
         return content_words(self.text)
 
+    @cached_property
+    def actions(self) -> frozenset[str]:
+        """The directions of change the claim states, computed once."""
+        return actions(self.text)
+
 
 def content_words(text: str) -> frozenset[str]:
     """The words of `text` that carry meaning."""
@@ -63,7 +68,7 @@ def actions(text: str) -> frozenset[str]:
 
 
 def _opposed(a: Claim, b: Claim) -> bool:
-    acts_a, acts_b = actions(a.text), actions(b.text)
+    acts_a, acts_b = a.actions, b.actions
     return bool(acts_a and acts_b and not acts_a & acts_b)
 
 
@@ -81,8 +86,13 @@ def same_claim(a: Claim, b: Claim) -> bool:
     """
     if a.text == b.text:
         return True
-    if a.stance != b.stance or _opposed(a, b):
+    if a.stance != b.stance:
         return False
+    # Opposite actions ("bought" vs "sold") are checked last: it is the costly test.
+    return _alike(a, b) and not _opposed(a, b)
+
+
+def _alike(a: Claim, b: Claim) -> bool:
     words = overlap(a, b)
     if words == 1.0 and fold(a.text) == fold(b.text):
         return True
