@@ -76,12 +76,15 @@ _MID_PADDING = [
 ]
 _LABEL = re.compile(r"^(?:[A-Z][\w&'’\-]*(?:\s+(?:and|of|the|for|&|vs\.?|[A-Z][\w&'’\-]*)){0,6}):\s+"
                     r"(?=\S)")
-_SAID_IT = re.compile(r"^(?P<who>.{1,120}?)\s+(?:said|says|announced|stated|confirmed|added)"
+_SAID_IT = re.compile(r"^(?P<who>.{1,120}?)\s+(?:(?:has|had|have)\s+)?(?:said|says|announced|"
+                      r"stated|confirmed|added)"
                       r"(?: on \w+| today| yesterday)?(?: that)?\s+(?P<pron>it|they|he|she|its)\b\s*")
 _TRAILING_SAID = re.compile(r",\s+(?P<who>[^,]{2,60}?)\s+(?:said|added|explained|stated)\.?$")
-_RELATIVE = re.compile(r",\s+which\s+(?P<body>[^,;]+?)(?=,|;|\.?$)")
+# Clause bodies run to the next comma that is not inside a number ("5,000").
+_RELATIVE = re.compile(r",\s+which\s+(?P<body>(?:[^,;]|,(?=\d))+?)(?=,(?!\d)|;|\.?$)")
 _APPOSITIVE = re.compile(r",\s+(?:a|an|its|(?:best |well )?known for|founded in|based in|"
-                         r"headquartered in)\s+(?P<body>[^,;()]{3,110}?)(?=,|;|\.?$)")
+                         r"headquartered in)\s+(?P<body>(?:[^,;()]|,(?=\d)){3,110}?)"
+                         r"(?=,(?!\d)|;|\.?$)")
 _CONTRAST = re.compile(r",?\s+(?:though|although|but|while|whereas)\s+|;\s+")
 
 
@@ -176,6 +179,8 @@ def _lift_relatives(text: str, mentioned: list[str]) -> tuple[str, list[Clause]]
                 break
             antecedent = _antecedent(text[:m.start()], mentioned)
             body = m.group("body").strip()
+            if verb and antecedent is None:
+                break  # "sold for 5 dlrs, a record price": it describes the claim, keep it
             if antecedent and (re.search(r"\d", body) or event_of(body) in ("ipo", "deal", "lawsuit")):
                 extras.append(Clause(_tidy(f"{antecedent} {verb}{body}"), antecedent))
             elif antecedent is None and any(x in body for x in mentioned):
