@@ -91,13 +91,15 @@ def test_publishers_are_not_mentions():
 
 
 def test_places_months_and_headings_are_not_entities():
-    text = ("Key Facts\nStrategic Importance: Zephyra Grid Inc said on Monday it will invest "
+    text = ("Main Points\nRegional Outlook: Zephyra Grid Inc said on Monday it will invest "
             "$50 million in Brazil and Ohio in March. Zephyra's plant in Houston opens in "
-            "April.\nSecurity and Compliance\nZephyra said London and Japan follow.")
+            "April.\nOperations and Staffing\nZephyra said Lisbon and Peru follow, and West "
+            "Portugal and Harbor Street too.")
     found = names(extract(text))
     assert "Zephyra Grid Inc" in found
-    for junk in ("Brazil", "Ohio", "Houston", "London", "Japan", "March", "April", "Monday",
-                 "Key Facts", "Security and Compliance", "Strategic Importance"):
+    for junk in ("Brazil", "Ohio", "Houston", "Lisbon", "Peru", "March", "April", "Monday",
+                 "Main Points", "Operations and Staffing", "Regional Outlook", "West Portugal",
+                 "Harbor Street"):
         assert junk not in found
 
 

@@ -317,7 +317,7 @@ def _amount_nearby(drafts: list[_Draft], i: int) -> int | None:
 
 
 def _value_phrase(text: str, fig: Figure) -> str:
-    """A few words before an amount that say what it is ("assets valued at more than 83 mln")."""
+    """A few words before an amount that say what it is ("assets valued at more than 12 mln")."""
     at = text.find(fig.surface)
     head = text[max(0, at - 40):at].split()
     words = head[-4:] if head else []

@@ -1,8 +1,8 @@
 """Amounts, percentages and dates in a sentence, normalized so two reports compare.
 
-"$80 billion", "80 bln dlrs" and "USD 80bn" all become "usd:80000000000";
-"R5.4 billion" is rand ("zar:5400000000"); "62%", "62 pct" and "62 percent" become
-"pct:62". Dates the text gives ("March 27", "April 6, 1987", "2025-10-28") are read
+"$45 billion", "45 bln dlrs" and "USD 45bn" all become "usd:45000000000";
+"R3.1 billion" is rand ("zar:3100000000"); "37%", "37 pct" and "37 percent" become
+"pct:37". Dates the text gives ("May 14", "June 2, 2024", "2024-06-02") are read
 against the document's date.
 """
 from __future__ import annotations

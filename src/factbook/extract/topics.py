@@ -24,7 +24,7 @@ then there these they this those through to too under until up very was we were 
 where which while who whom why will with would you your said says say told added according
 new last next first second third one two three four five six seven eight nine ten year
 years month months week weeks today yesterday company companies mln bln billion million pct
-percent dlrs dollars per cent share shares inc corp co ltd plc group reuter reuters including
+percent dlrs dollars per cent share shares inc corp co ltd plc group including
 based several many much well still even yet however since already around about nearly
 approximately total further set made make makes given among across within without upon
 soon later earlier believed""".split()) | ROLE_WORDS

@@ -19,9 +19,10 @@ from factbook.models import KnownEntity, Mention
 from factbook.resolve.names import name_key
 
 # Scores (0-100, rapidfuzz token_sort_ratio on name keys) at or above this are close
-# enough to ask a person whether two names are one entity. Measured on the Reuters
-# dev set (bench/fuzzy_threshold.py): of 35,511 pairs of distinct names, none reach
-# 90; at 88 one does (two different companies), at 80 six (all different).
+# enough to ask a person whether two names are one entity. Measured on the wire-story
+# dev set of ../shared/eval (bench/fuzzy_threshold.py): of 35,511 pairs of distinct
+# names none reach 90; at 88 one does (two different companies), at 80 six (all
+# different).
 REVIEW_THRESHOLD = 90
 
 

@@ -80,7 +80,7 @@ def same_claim(a: Claim, b: Claim) -> bool:
     """True when two claims state the same thing (then they become one fact, two citations).
 
     Claims must agree on stance. Two amounts in common and the same kind of event make
-    one claim ("$80 billion" capex reported three ways); different amounts are different
+    one claim ("$45 billion" of capex reported three ways); different amounts are different
     claims unless the event is one a company has only once (its IPO); without amounts,
     denials of the same event are one denial, and otherwise the words must overlap.
     """
