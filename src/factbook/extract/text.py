@@ -59,6 +59,7 @@ class Layout:
 def strip_markup(text: str, marked: list[str]) -> str:
     """Remove wire markup: names in angle brackets are kept (and recorded), tickers dropped."""
     def repl(match: re.Match[str]) -> str:
+        """A name's text in place of its markup; nothing for a ticker."""
         inner = " ".join(match.group(1).split())
         if _TICKER.match(inner):
             return ""
