@@ -258,9 +258,9 @@ def _accept(cand: Candidate, known: dict[str, KnownEntity], marked: set[str],
             lower_words: set[str]) -> EntityKind | None:
     """Decide whether a candidate is an entity, and of which kind."""
     s = cand.surface
-    key = name_key(s)
     if cand.publisher:
         return None
+    key = name_key(s) if known else ""
     if key in known:
         return known[key].kind
     if s in marked:
