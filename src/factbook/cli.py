@@ -17,14 +17,19 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from factbook import __version__
-from factbook.config import DEFAULT_CONFIG, STATE_DIR, load_config, resolve_vault
+from factbook.config import DEFAULT_CONFIG, STATE_DIR, load_config, resolve_vault, update_config_table
+from factbook.doctor import run_doctor
 from factbook.errors import FactbookError
 from factbook.extract import EXTRACTORS, make_extractor
+from factbook.glossary import GLOSSARY_TEMPLATE, load_glossary
+from factbook.outputs import outputs_from_config
+from factbook.persona import Persona, persona_from_config, persona_table
 from factbook.pipeline import RunReport, ingest
+from factbook.pipeline import rebuild as rebuild_notes
+from factbook.profiles import profiles_from_config
 from factbook.query.entities import find_entity
 from factbook.store import open_store
 from factbook.vault.layout import VaultLayout
-from factbook.vault.sync import NoteWriter
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Turn documents into a living Obsidian vault of cited facts.")
@@ -34,12 +39,15 @@ err = Console(stderr=True, soft_wrap=True)
 VaultOption = Annotated[Optional[Path], typer.Option(
     "--vault", help="The vault folder (default: $FACTBOOK_VAULT, then the current directory).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+WaitOption = Annotated[bool, typer.Option(
+    "--wait", help="When another run holds the vault, wait for it instead of stopping.")]
 
 
 def _fail(exc: FactbookError) -> None:
-    err.print(f"factbook: error: {exc}", markup=False, highlight=False)
+    # soft_wrap: a long path in the message stays on one line (greppable, copyable)
+    err.print(f"factbook: error: {exc}", markup=False, highlight=False, soft_wrap=True)
     if exc.hint:
-        err.print(f"  hint: {exc.hint}", markup=False, highlight=False)
+        err.print(f"  hint: {exc.hint}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -59,21 +67,80 @@ def init_vault(root: Path) -> VaultLayout:
     config = layout.state_dir / "config.toml"
     if not config.exists():
         config.write_text(DEFAULT_CONFIG, encoding="utf-8")
+    glossary = layout.state_dir / "glossary.toml"
+    if not any((layout.state_dir / n).exists() for n in ("glossary.toml", "glossary.yaml", "glossary.yml")):
+        glossary.write_text(GLOSSARY_TEMPLATE, encoding="utf-8")
     open_store(layout.state_dir).close()
     return layout
 
 
-@app.command()
-def init(vault: Annotated[Optional[Path], typer.Argument(help="The folder to make a vault.")] = None) -> None:
-    """Create a vault: folders, .factbook/config.toml and the store.
+def set_persona(root: Path, changes: dict[str, object]) -> Persona | None:
+    """Merge `changes` (persona fields; None = unchanged) into the vault's `[persona]`
+    and save it; returns the persona now configured."""
+    table = dict(load_config(root).raw.get("persona") or {})
+    table.update({k: v for k, v in changes.items() if v not in (None, [], ())})
+    persona = persona_from_config({"persona": table}) if table else None
+    if persona is not None:
+        update_config_table(root, "persona", persona_table(persona))
+    return persona
 
-    Example: factbook init ~/Vault
+
+def _ask_persona() -> dict[str, object]:
+    """Ask for the persona on the terminal; Enter skips a question (and a blank name all)."""
+    def ask(question: str) -> str:
+        return str(typer.prompt(question, default="", show_default=False)).strip()
+
+    def many(question: str) -> list[str]:
+        return [v.strip() for v in ask(question + " (comma-separated)").split(",") if v.strip()]
+
+    name = ask("Your name (Enter to skip the persona)")
+    if not name:
+        return {}
+    return {"name": name, "emails": many("Your e-mail addresses"),
+            "aliases": many("Other names people use for you"), "company": ask("Your company"),
+            "company_aliases": many("Other names of your company"), "role": ask("Your role"),
+            "interests": many("What you care about most")}
+
+
+ListOption = Optional[list[str]]
+
+
+@app.command()
+def init(vault: Annotated[Optional[Path], typer.Argument(help="The folder to make a vault.")] = None,
+         name: Annotated[Optional[str], typer.Option(help="Your name: the vault's owner.")] = None,
+         email: Annotated[ListOption, typer.Option(help="Your e-mail address (repeat for more).")] = None,
+         alias: Annotated[ListOption, typer.Option(help="Another name people use for you.")] = None,
+         company: Annotated[Optional[str], typer.Option(help="Your company (never an account).")] = None,
+         company_alias: Annotated[ListOption, typer.Option(help="Another name of your company.")] = None,
+         role: Annotated[Optional[str], typer.Option(help="Your role, e.g. Account Executive.")] = None,
+         interest: Annotated[ListOption, typer.Option(help="Something you care about (repeatable).")] = None,
+         handle: Annotated[Optional[str], typer.Option(help='Owner of your tasks (default "Me").')] = None,
+         interactive: Annotated[Optional[bool], typer.Option(
+             "--interactive/--no-interactive",
+             help="Ask for your persona (default: when run in a terminal with none set).")] = None,
+         ) -> None:
+    """Create a vault: folders, .factbook/config.toml, a glossary template and the store;
+    record who you are (asked in a terminal, or given by flags).
+
+    Example: factbook init ~/Vault --name "Dana Whitlow" --email dana@orchardiq.example --company OrchardIQ
     """
+    flags = {"name": name, "emails": email, "aliases": alias, "company": company,
+             "company_aliases": company_alias, "role": role, "interests": interest, "handle": handle}
     try:
-        layout = init_vault(resolve_vault(vault))
+        root = resolve_vault(vault)
+        layout = init_vault(root)
+        if interactive is None:
+            interactive = sys.stdin.isatty() and not any(flags.values()) and \
+                "persona" not in layout.config.raw
+        if interactive:
+            flags.update({k: v for k, v in _ask_persona().items() if v})
+        persona = set_persona(root, flags) if any(flags.values()) else None
     except FactbookError as exc:
         _fail(exc)
     out.print(f"vault ready at {layout.root}", markup=False, highlight=False)
+    if persona is not None:
+        out.print(f"persona: {persona.name} (your tasks are @{persona.handle})", markup=False,
+                  highlight=False)
     out.print(f"drop documents into {layout.inbox} and run `factbook ingest`", markup=False,
               highlight=False)
 
@@ -87,8 +154,15 @@ def ingest_command(
         help=f"Which extractor: {' or '.join(EXTRACTORS)} (default: the config's, else offline).")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
     as_json: JsonOption = False,
+    wait: WaitOption = False,
+    commit: Annotated[Optional[bool], typer.Option(
+        "--commit/--no-commit", help="Make one git commit for the run when the vault is a git "
+        "repository (default: the config's [ingest] commit, else no).")] = None,
 ) -> None:
     """Read documents, extract facts, and update the vault's notes.
+
+    One run at a time per vault: while another run holds the vault, this one stops
+    with a message, or waits for it with --wait.
 
     Example: factbook ingest ~/Downloads/articles --vault ~/Vault
     """
@@ -102,7 +176,11 @@ def ingest_command(
         store = open_store(layout.state_dir)
         try:
             chosen = make_extractor(extractor or layout.config.extractor, layout.config.llm, store)
-            report = _run_with_progress(targets, layout, store, chosen, dry_run, quiet=as_json)
+            if commit is None:
+                commit = bool(layout.config.raw.get("ingest", {}).get("commit", False))
+            tailoring = _tailoring(layout, chosen)
+            report = _run_with_progress(targets, layout, store, chosen, dry_run, quiet=as_json,
+                                        tailoring=tailoring, wait=wait, commit=commit)
         finally:
             store.close()
     except FactbookError as exc:
@@ -115,7 +193,22 @@ def ingest_command(
         raise typer.Exit(1)
 
 
-def _run_with_progress(targets, layout, store, extractor, dry_run, quiet) -> RunReport:
+def _tailoring(layout: VaultLayout, extractor) -> dict:
+    """The user's persona, glossary, profiles and outputs, read from the vault's files."""
+    raw = layout.config.raw
+    outputs = outputs_from_config(raw)
+    settings = getattr(extractor, "settings", None)
+    if outputs.drafts and str(getattr(extractor, "name", "")).startswith("llm") and settings is not None:
+        from factbook.outputs.drafts import llm_composer
+
+        outputs.compose = llm_composer(settings)
+    return {"persona": persona_from_config(raw), "glossary": load_glossary(layout.state_dir),
+            "profiles": profiles_from_config(raw), "outputs": outputs}
+
+
+def _run_with_progress(targets, layout, store, extractor, dry_run, quiet,
+                       tailoring: dict | None = None, wait: bool = False,
+                       commit: bool = False) -> RunReport:
     show = not quiet and sys.stderr.isatty()
     with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True, disable=not show) as bar:
@@ -125,7 +218,12 @@ def _run_with_progress(targets, layout, store, extractor, dry_run, quiet) -> Run
             bar.update(task, completed=done, total=total)
 
         return ingest(targets, layout, store, extractor, dry_run=dry_run, progress=progress,
-                      max_file_bytes=layout.config.max_file_bytes)
+                      max_file_bytes=layout.config.max_file_bytes, wait=wait,
+                      on_wait=_say_waiting, commit=commit, **(tailoring or {}))
+
+
+def _say_waiting(message: str) -> None:
+    err.print(f"factbook: {message}", markup=False, highlight=False)
 
 
 def _print_report(report: RunReport) -> None:
@@ -140,6 +238,8 @@ def _print_report(report: RunReport) -> None:
         ("conflicts flagged", report.conflicts), ("review items", report.review_items),
         ("notes written", report.notes_written), ("failures", len(report.failures)),
     ]
+    if report.outputs:
+        rows.append(("outputs written", len(report.outputs)))
     for label, value in rows:
         table.add_row(label, str(value))
     out.print(table)
@@ -147,8 +247,13 @@ def _print_report(report: RunReport) -> None:
         out.print(f"duplicate: {dup.path} (same as {dup.of})", markup=False, highlight=False)
     if len(report.duplicates) > 10:
         out.print(f"… and {len(report.duplicates) - 10} more duplicates (see --json)")
+    for path in report.outputs:
+        out.print(f"output: {path}", markup=False, highlight=False)
     for failure in report.failures:
         err.print(f"failed: {failure.path}: {failure.reason}", markup=False, highlight=False)
+    for note in (report.recovered, report.git):
+        if note:
+            out.print(note, markup=False, highlight=False)
 
 
 @app.command()
@@ -224,7 +329,7 @@ def show(entity: Annotated[str, typer.Argument(help="An entity's name or alias."
 @app.command()
 def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
         "--dry-run", help="Count the notes that would change; write nothing.")] = False,
-        as_json: JsonOption = False) -> None:
+        as_json: JsonOption = False, wait: WaitOption = False) -> None:
     """Re-render every note from the store (what a person wrote is kept).
 
     Example: factbook rebuild --vault ~/Vault
@@ -233,8 +338,8 @@ def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
         layout = _layout(vault)
         store = open_store(layout.state_dir)
         try:
-            with store.transaction():
-                written = NoteWriter(layout, store, None, dry_run=dry_run).rebuild()
+            written = rebuild_notes(layout, store, dry_run=dry_run, wait=wait,
+                                    glossary=load_glossary(layout.state_dir))
         finally:
             store.close()
     except FactbookError as exc:
@@ -243,6 +348,33 @@ def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
         print(json.dumps({"notes_written": written, "dry_run": dry_run}))
     else:
         out.print(f"{'would write' if dry_run else 'wrote'} {written} notes", highlight=False)
+
+
+@app.command()
+def doctor(vault: VaultOption = None,
+           fix: Annotated[bool, typer.Option("--fix", help="Repair what can be repaired.")] = False,
+           as_json: JsonOption = False, wait: WaitOption = False) -> None:
+    """Check that the vault and the store agree (and repair them with --fix).
+
+    Exits 0 when all is well (or repaired), 1 when problems remain.
+
+    Example: factbook doctor --fix --vault ~/Vault
+    """
+    try:
+        result = run_doctor(_layout(vault), fix=fix, wait=wait)
+    except FactbookError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        for finding in result.findings:
+            state = "fixed" if finding.fixed else ("can fix: --fix" if finding.fixable else "manual")
+            out.print(f"{finding.kind}: {finding.detail} [{state}]", markup=False, highlight=False,
+                      soft_wrap=True)
+        out.print("vault and store are consistent" if result.healthy else "problems remain",
+                  markup=False, highlight=False)
+    if not result.healthy:
+        raise typer.Exit(1)
 
 
 def _version(value: bool) -> None:

@@ -31,10 +31,37 @@ inbox = "Inbox"
 extractor = "offline"
 # Files larger than this are refused with a clear message.
 max_file_bytes = 26214400
+# In a vault that is a git repository, commit each run's notes (like `--commit`).
+# commit = false
 
 # [llm]
 # base_url = "http://localhost:11434/v1"
 # model = "llama3.1"
+
+# Who the vault belongs to (`factbook init --name ... --email ...` fills it in).
+# "I" in your own notes and e-mails is you: your tasks are owned by `handle` ("Me").
+# Your company and colleagues (your e-mail domain) never get account or person notes.
+# [persona]
+# name = "Dana Whitlow"
+# emails = ["dana@orchardiq.example"]
+# aliases = ["DW"]
+# company = "OrchardIQ"
+# company_aliases = ["Orchard IQ"]
+# role = "Account Executive"
+# interests = ["renewals", "pilot results"]
+
+# What factbook hands back after each run (files only; nothing is ever sent).
+[outputs]
+drafts = false    # Outbox/: reply drafts for e-mails that ask you for something
+invites = false   # Outbox/: .ics invites for meetings a document schedules
+digest = false    # Digest/YYYY-MM-DD.md: what changed, conflicts, tasks due
+
+# What to emphasise per folder or document kind ("sales", "engineering" and
+# "leadership" start from built-in presets; see docs/persona.md).
+# [profiles.sales]
+# folders = ["Sales"]
+# kinds = ["email", "transcript"]
+# keywords = { renewal = 2.0 }
 """
 
 
@@ -58,6 +85,26 @@ class Config:
     max_file_bytes: int = 25 * 1024 * 1024
     llm: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+
+
+def update_config_table(vault: Path, table: str, values: dict[str, Any]) -> Path:
+    """Set `[table]` of the vault's config file to `values`, keeping every other line
+    and comment as written (the file is created from the default when missing)."""
+    import tomlkit  # only `init` writes the config file
+
+    path = vault / STATE_DIR / CONFIG_FILE
+    text = path.read_text(encoding="utf-8") if path.exists() else DEFAULT_CONFIG
+    try:
+        document = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})", hint="fix or delete the file") from exc
+    fresh = tomlkit.table()
+    for key, value in values.items():
+        fresh[key] = value
+    document[table] = fresh
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    return path
 
 
 def resolve_vault(vault: Path | None) -> Path:

@@ -49,3 +49,7 @@ class LLMError(ExtractionError):
     def __init__(self, message: str, hint: str | None = None, fatal: bool = False) -> None:
         super().__init__(message, hint)
         self.fatal = fatal
+
+
+class VaultLockedError(VaultError):
+    """Another factbook run holds the vault's lock (one run at a time per vault)."""

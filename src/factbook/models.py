@@ -7,7 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # imported for annotations only: those modules import this one
+    from factbook.persona import Persona
+    from factbook.profiles import Profile
 
 
 class DocumentKind(StrEnum):
@@ -174,6 +178,12 @@ class KnownEntity:
 
 @dataclass
 class Context:
-    """What an extractor may know beyond the document: the vault's entities and aliases."""
+    """What an extractor may know beyond the document: the vault's entities and aliases,
+    and the user's own settings. `glossary` maps short forms to their meaning;
+    `profile` says what to emphasise in this document (see factbook.profiles);
+    `persona` says who "I" is (see factbook.persona). All three are optional."""
 
     known: list[KnownEntity] = field(default_factory=list)
+    glossary: dict[str, str] = field(default_factory=dict)
+    profile: Profile | None = None
+    persona: Persona | None = None

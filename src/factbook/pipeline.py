@@ -8,21 +8,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 from factbook.errors import FactbookError, InputError, LLMError
 from factbook.extract.base import Extractor
 from factbook.extract.structured import merge_structured
+from factbook.glossary import Glossary, canonical_mentions, load_aliases
 from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
+from factbook.outputs import OutputSettings, RunOutputs, write_outputs
+from factbook.persona import Persona, learn_colleagues, personalize
+from factbook.profiles import Profile, apply_profile, profile_for
 from factbook.resolve.entities import EntityIndex
 from factbook.sources import iter_files, read_path
 from factbook.sources.dedup import NearDuplicateIndex, signature
 from factbook.store.base import Store
 from factbook.store.merge import Merger, MergeResult
 from factbook.vault.adopt import adopt_note
+from factbook.vault.gitlog import commit_message, commit_run
+from factbook.vault.journal import journaled, recover_vault
 from factbook.vault.layout import VaultLayout
+from factbook.vault.lock import vault_lock
 from factbook.vault.originals import keep_originals
 from factbook.vault.sync import NoteWriter
 
@@ -68,18 +75,76 @@ class RunReport:
     conflicts: int = 0
     review_items: int = 0
     notes_written: int = 0
+    recovered: str | None = None   # what was done about a run that had been killed
+    git: str | None = None         # the audit-trail commit, or why there is none
     # What the LLM extractor spent (calls, cached, tokens, cost); None for offline runs.
     llm_usage: dict | None = None
+    # Drafts, invites and the digest written after the notes (vault-relative paths).
+    outputs: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """The report as plain data."""
         return asdict(self)
 
 
+@dataclass
+class Tailoring:
+    """The user's own settings for a run: who they are, their glossary, their profiles."""
+
+    persona: Persona | None = None
+    glossary: Glossary | None = None
+    profiles: list[Profile] = field(default_factory=list)
+
+
 def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: Extractor,
            *, dry_run: bool = False, progress: Progress | None = None,
-           max_file_bytes: int | None = None, today: date | None = None) -> RunReport:
-    """Ingest every file under `paths` into the vault at `layout`."""
+           max_file_bytes: int | None = None, today: date | None = None,
+           wait: bool | float = False, on_wait: Callable[[str], None] | None = None,
+           commit: bool = False, persona: Persona | None = None,
+           glossary: Glossary | None = None, profiles: list[Profile] | None = None,
+           outputs: OutputSettings | None = None) -> RunReport:
+    """Ingest every file under `paths` into the vault at `layout`.
+
+    The run holds the vault lock (`wait`: see vault/lock.py), first finishes or
+    undoes a run that was killed, and is all-or-nothing (vault/journal.py). With
+    `commit`, a vault that is a git repository gets one commit for the run.
+    `persona`, `glossary` and `profiles` tailor extraction to the user (see
+    docs/persona.md); `outputs` says which drafts, invites and digest to write after
+    the notes (none by default, and none in a dry run).
+    """
+    with vault_lock(layout.state_dir, wait, on_wait):
+        recovery = recover_vault(layout.root, layout.state_dir, store)
+        report, written = _ingest_locked(
+            paths, layout, store, extractor, dry_run=dry_run, progress=progress,
+            max_file_bytes=max_file_bytes, today=today, persona=persona, glossary=glossary,
+            profiles=profiles, outputs=outputs)
+        if recovery.action != "none":
+            report.recovered = f"{recovery.action} an interrupted run ({recovery.notes} notes)"
+        if commit and not dry_run:
+            report.git = commit_run(layout.root, written + report.outputs,
+                                    commit_message(report))
+    return report
+
+
+def rebuild(layout: VaultLayout, store: Store, *, dry_run: bool = False,
+            wait: bool | float = False, glossary: Glossary | None = None) -> int:
+    """Re-render every note from the store, under the lock and the journal; returns how
+    many notes were (or would be) written."""
+    with vault_lock(layout.state_dir, wait):
+        recover_vault(layout.root, layout.state_dir, store)
+        if dry_run:
+            with store.transaction():
+                return NoteWriter(layout, store, None, dry_run=True, glossary=glossary).rebuild()
+        with journaled(layout.root, layout.state_dir, store) as journal:
+            return NoteWriter(layout, store, None, glossary=glossary, journal=journal).rebuild()
+
+
+def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
+                   extractor: Extractor, *, dry_run: bool, progress: Progress | None,
+                   max_file_bytes: int | None, today: date | None, persona: Persona | None,
+                   glossary: Glossary | None, profiles: list[Profile] | None,
+                   outputs: OutputSettings | None) -> tuple[RunReport, list[str]]:
+    tailoring = Tailoring(persona, glossary, list(profiles or []))
     files = list(iter_files(paths))
     report = RunReport(dry_run=dry_run, files=len(files))
     run_id = store.begin_run(getattr(extractor, "name", "offline"))
@@ -91,15 +156,17 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
     created: set[int] = set()
     touched: set[int] = set()
     new_docs: list[int] = []
+    written: list[str] = []
     near = _NearDuplicates(store)
     status = "failed"
     try:
-        with store.transaction():
+        with journaled(layout.root, layout.state_dir, store) as journal:
+            _load_glossary_aliases(store, index, glossary)
             for start in range(0, len(files), BATCH):
                 batch = files[start:start + BATCH]
                 docs = _read_batch(batch, store, report, max_file_bytes, near)
                 _keep_originals(docs, layout, dry_run)
-                for doc, extraction in _extract_batch(docs, extractor, index, report):
+                for doc, extraction in _extract_batch(docs, extractor, index, report, tailoring):
                     result = _merge_one(merger, doc, extraction)
                     if doc.sha256 in near.signatures:
                         store.set_document_signature(result.document_id, near.signatures.pop(doc.sha256))
@@ -111,10 +178,14 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
                     progress(min(start + BATCH, len(files)), len(files))
             report.entities_created = len(created)
             report.entities_updated = len(touched - created)
-            writer = NoteWriter(layout, store, run_id, dry_run=dry_run)
+            writer = NoteWriter(layout, store, run_id, dry_run=dry_run, glossary=glossary,
+                                journal=journal)
             report.notes_written = writer.write(touched, new_docs)
+            written = writer.written
             if dry_run:
                 raise _DryRun()
+            report.outputs = _hand_back(layout, store, RunOutputs(run_id, today or date.today(), new_docs),
+                                        created, touched, outputs, persona)
         status = "ok" if not report.failures else "ok-with-failures"
     except _DryRun:
         status = "dry-run"
@@ -122,8 +193,26 @@ def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: 
         take_usage = getattr(extractor, "take_usage", None)
         if take_usage is not None:
             report.llm_usage = asdict(take_usage())
+        _finish(store, run_id, status, report)
+    return report, written
+
+
+def _finish(store: Store, run_id: int, status: str, report: RunReport) -> None:
+    try:
         store.finish_run(run_id, status, report.to_dict())
-    return report
+    except Exception:  # noqa: BLE001 - the error that ended the run matters more
+        # (a full disk fails this too); the next run marks the run "interrupted".
+        log.warning("could not record the end of run %s", run_id, exc_info=True)
+
+
+def _hand_back(layout: VaultLayout, store: Store, run: RunOutputs, created: set[int],
+               touched: set[int], outputs: OutputSettings | None, persona: Persona | None) -> list[str]:
+    """Record what the run changed (the day's digest reads it) and write the outputs
+    that are turned on; returns the paths written."""
+    store.record_entity_changes(run.day, run.run_id, created, touched - created)
+    if outputs is None or not outputs.enabled:
+        return []
+    return write_outputs(layout, store, run, outputs, persona)
 
 
 class _DryRun(Exception):
@@ -205,15 +294,43 @@ def _keep_originals(docs: list[Document], layout: VaultLayout, dry_run: bool) ->
         doc.meta["original"] = rel
 
 
+def _load_glossary_aliases(store: Store, index: EntityIndex, glossary: Glossary | None) -> None:
+    """Give existing entities the aliases the glossary lists for them, before any document
+    is resolved."""
+    for entity_id in load_aliases(store.add_alias, index.known(), glossary):
+        record = store.entity(entity_id)
+        index.add(KnownEntity(record.id, record.name, record.kind, tuple(record.aliases)))
+
+
+def _tailored(doc: Document, extraction: Extraction, tailoring: Tailoring,
+              profile: Profile | None) -> Extraction:
+    """An extraction seen from the user: short forms resolved, their company, colleagues
+    and themselves taken out, structured tasks added (theirs owned by their handle), and
+    the facts ranked by the document's profile."""
+    extraction = canonical_mentions(extraction, tailoring.glossary)
+    extraction = personalize(doc, extraction, tailoring.persona)
+    extraction = merge_structured(doc, extraction, tailoring.persona)
+    return apply_profile(extraction, profile)
+
+
 def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityIndex,
-                   report: RunReport) -> list[tuple[Document, Extraction]]:
-    context = Context(known=index.known())
+                   report: RunReport, tailoring: Tailoring | None = None
+                   ) -> list[tuple[Document, Extraction]]:
+    tailoring = tailoring or Tailoring()
+    # Colleagues seen writing from the user's domain anywhere in the batch are known in
+    # every document of it (a meeting note names them without an address).
+    tailoring.persona = learn_colleagues(tailoring.persona, docs)
+    context = Context(known=index.known(),
+                      glossary=dict(tailoring.glossary.terms) if tailoring.glossary else {},
+                      persona=tailoring.persona)
 
     def run(doc: Document) -> tuple[Document, Extraction | None, str | None]:
         if doc.note_type:
             return doc, None, None
+        profile = profile_for(doc, tailoring.profiles)
         try:
-            return doc, merge_structured(doc, extractor.extract(doc, context)), None
+            extraction = extractor.extract(doc, replace(context, profile=profile))
+            return doc, _tailored(doc, extraction, tailoring, profile), None
         except LLMError as exc:
             if exc.fatal:  # unreachable server, rejected key: the whole run stops, one line
                 raise

@@ -6,11 +6,15 @@ Pure functions over a `Document`, used by the extractors before any guessing:
 - in transcripts and e-mails, spoken commitments ("Priya will send the runbook by
   next Wednesday", "I'll book the rehearsal") and decisions ("we agreed to …"),
   due dates resolved against the document's date.
+
+With a persona (the vault's owner), "I" in the user's own meeting notes is the user,
+and every task the user owns, under any of their names, is owned by their handle.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from factbook.extract.commitments import (
     commitment_task,
@@ -25,6 +29,9 @@ from factbook.sources.meeting_notes import section_kind
 from factbook.sources.speakers import is_speaker_label
 from factbook.vault.tasks import parse_task_line
 
+if TYPE_CHECKING:
+    from factbook.persona import Persona
+
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(?P<item>.+\S)\s*$")
 _HEADING = re.compile(r"^\s*#{1,6}\s+\S")
 # Owners written around an action item: "Priya: …", "… (Priya)", "… — Priya", "Owner: Priya".
@@ -35,6 +42,9 @@ _OWNER_SUFFIX = re.compile(r"^(?P<rest>.+?)\s*(?:\((?:owner:\s*)?(?P<paren>[A-Z]
                            r"\bowner:\s*(?P<label>[A-Z][\w.'’ -]{1,40}))\s*\.?$", re.I)
 _NAME_TO = re.compile(r"^(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+to\s+(?P<rest>[a-z].+)$")
 _SPOKEN_KINDS = {DocumentKind.TRANSCRIPT, DocumentKind.EMAIL}
+_ME_TURN = re.compile(r"^(\s*)Me\s*:", re.M)
+# Documents the user writes themselves: an unattributed "I" in them is the user.
+_OWN_KINDS = {DocumentKind.MEETING_NOTES, DocumentKind.NOTE}
 
 
 @dataclass
@@ -46,30 +56,45 @@ class StructuredItems:
     key_facts: list[str] = field(default_factory=list)
 
 
-def structured_items(document: Document) -> StructuredItems:
-    """The tasks, decisions and key facts `document` states in its structure or speech."""
+def structured_items(document: Document, persona: Persona | None = None) -> StructuredItems:
+    """The tasks, decisions and key facts `document` states in its structure or speech;
+    with `persona`, the user's tasks are owned by the persona's handle."""
     items = StructuredItems()
     sections = _sections(document.text)
-    participants = document.participants or document.authors
+    participants = _participants(document, persona)
+    me = persona.name if persona and document.kind in _OWN_KINDS else None
     for kind, lines in sections:
         for line in lines:
-            _take_line(items, kind, line, document, participants)
+            _take_line(items, kind, line, document, participants, me)
     if document.kind in _SPOKEN_KINDS:
         default = document.authors[0] if len(document.authors) == 1 else None
-        spoken = utterances(document.text, default_speaker=default)
+        spoken = utterances(_me_as_user(document, persona), default_speaker=default)
         items.tasks.extend(spoken_tasks(spoken, participants, document.date))
         items.decisions.extend(spoken_decisions(spoken, document.date))
     items.tasks = _unique_tasks(items.tasks)
+    if persona is not None:
+        for task in items.tasks:
+            if task.owner and persona.is_me(task.owner):
+                task.owner = persona.handle
     items.decisions = _unique_decisions(items.decisions)
     items.key_facts = list(dict.fromkeys(items.key_facts))
     return items
 
 
-def merge_structured(document: Document, extraction: Extraction) -> Extraction:
+def _me_as_user(document: Document, persona: Persona | None) -> str:
+    """A transcript's text with the recorder's own "Me:" turns (as MacWhisper and other
+    tools label the local microphone) said by the user; other labels stay unknown."""
+    if persona is None or document.kind is not DocumentKind.TRANSCRIPT:
+        return document.text
+    return _ME_TURN.sub(lambda m: f"{m.group(1)}{persona.name}:", document.text)
+
+
+def merge_structured(document: Document, extraction: Extraction,
+                     persona: Persona | None = None) -> Extraction:
     """`extraction` with the document's structured tasks and decisions added (those it
     does not already have), each about the entities it names, else the document's main
     organization, so that it reaches that entity's note."""
-    items = structured_items(document)
+    items = structured_items(document, persona)
     have_tasks = {_key(t.text) for t in extraction.tasks}
     for task in items.tasks:
         if _key(task.text) not in have_tasks:
@@ -96,12 +121,15 @@ def _key(text: str) -> str:
     return re.sub(r"\W+", " ", text.lower()).strip()
 
 
-def action_item_task(text: str, document: Document) -> Task | None:
-    """The task of one action-item bullet (no checkbox): owner and due date from its wording."""
+def action_item_task(text: str, document: Document, me: str | None = None) -> Task | None:
+    """The task of one action-item bullet (no checkbox): owner and due date from its wording.
+    `me` is who an unattributed "I" is (the user, in their own notes)."""
     participants = document.participants or document.authors
+    if me and me not in participants:
+        participants = (*participants, me)
     text = text.strip()
     owner, rest = _owner_around(text, participants)
-    task = commitment_task(rest, participants, document.date)
+    task = commitment_task(rest, participants, document.date, speaker=me)
     if task:
         task.owner = task.owner or owner
         return task
@@ -115,18 +143,25 @@ def action_item_task(text: str, document: Document) -> Task | None:
                 due=due.due if due else None, passage=text)
 
 
+def _participants(document: Document, persona: Persona | None) -> tuple[str, ...]:
+    participants = document.participants or document.authors
+    if persona and document.kind in _OWN_KINDS and persona.name not in participants:
+        participants = (*participants, persona.name)  # "Dana to send …" in Dana's own notes
+    return participants
+
+
 def _take_line(items: StructuredItems, kind: str | None, line: str, document: Document,
-               participants: tuple[str, ...]) -> None:
+               participants: tuple[str, ...], me: str | None = None) -> None:
     task = parse_task_line(line)
     if task:
-        items.tasks.append(_enrich(task, document, participants))
+        items.tasks.append(_enrich(task, document, participants, me))
         return
     bullet = _BULLET.match(line)
     if not bullet:
         return
     text = bullet.group("item").strip()
     if kind == "actions":
-        found = action_item_task(text, document)
+        found = action_item_task(text, document, me)
         if found:
             items.tasks.append(found)
     elif kind == "decisions":
@@ -135,12 +170,13 @@ def _take_line(items: StructuredItems, kind: str | None, line: str, document: Do
         items.key_facts.append(_sentence(text))
 
 
-def _enrich(task: Task, document: Document, participants: tuple[str, ...]) -> Task:
+def _enrich(task: Task, document: Document, participants: tuple[str, ...],
+            me: str | None = None) -> Task:
     """Fill a checkbox task's missing owner and due date from its wording."""
     if task.owner:
         task.owner = resolve_person(task.owner, participants) or task.owner
     if task.owner is None or task.due is None:
-        spoken = action_item_task(task.text, document)
+        spoken = action_item_task(task.text, document, me)
         if spoken:
             task.owner = task.owner or spoken.owner
             if task.due is None and spoken.due is not None:

@@ -77,10 +77,26 @@ def split_mbox(data: bytes) -> list[bytes]:
     return [b"\n".join(lines).strip(b"\n") + b"\n" for lines in messages if any(lines)]
 
 
+# RFC 5322 caps a line at 998 characters; the stdlib header parser needs hundreds of
+# bytes of memory per header byte, so longer lines are cut and the block is capped.
+MAX_HEADER_LINE = 998
+MAX_HEADER_BLOCK = 64 * 1024
+
+
+def bounded_headers(raw: bytes) -> bytes:
+    """`raw` with each header line cut at the RFC limit and the header block capped,
+    so one hostile header cannot make parsing explode; the body is untouched."""
+    match = re.search(rb"\r?\n\r?\n", raw)
+    head, rest = (raw[:match.start()], raw[match.start():]) if match else (raw, b"")
+    lines = [line[:MAX_HEADER_LINE] for line in head.split(b"\n")]
+    head = b"\n".join(lines)[:MAX_HEADER_BLOCK]
+    return head + rest
+
+
 def message_document(doc_path: str, raw: bytes, file_path: str) -> Document:
     """The EMAIL document of one raw RFC 5322 message; `doc_path` names it in reports."""
     try:
-        message = email.message_from_bytes(raw, policy=email.policy.default)
+        message = email.message_from_bytes(bounded_headers(raw), policy=email.policy.default)
         headers = {key: _header(message, key) for key in ("from", "to", "cc", "date", "subject",
                                                           "message-id", "in-reply-to", "references")}
     except Exception as exc:  # the parser is lenient, but header objects may raise on access
@@ -160,7 +176,9 @@ def _thread_meta(headers: dict[str, str], file_path: str) -> dict[str, str]:
     root = (references or in_reply_to or message_id or [""])[0]
     return {"message_id": message_id[0] if message_id else "",
             "in_reply_to": in_reply_to[-1] if in_reply_to else "",
-            "thread_id": root, "subject": clean_text(headers["subject"]), "file": file_path}
+            "thread_id": root, "subject": clean_text(headers["subject"]), "file": file_path,
+            # Who wrote from which address: tells colleagues (the user's domain) from others.
+            "addresses": ", ".join(h for h in (headers["from"], headers["to"], headers["cc"]) if h)}
 
 
 def _ids(value: str) -> list[str]:

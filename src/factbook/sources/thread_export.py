@@ -100,7 +100,8 @@ def thread_export_document(path: Path, data: bytes, text: str) -> Document:
         path=str(path), sha256=content_hash(data), kind=DocumentKind.EMAIL,
         title=subject_title(subject) or path.stem, text=body_text,
         date=max(dates) if dates else None, authors=_unique(senders), participants=_unique(people),
-        meta={"subject": subject, "messages": str(len(messages)), "export": "thread"},
+        meta={"subject": subject, "messages": str(len(messages)), "export": "thread",
+              "addresses": _addresses(messages)},
         size=len(data),
     )
 
@@ -129,3 +130,10 @@ def _strip_weekday(value: str) -> str:
 
 def _unique(names: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n.strip() for n in names if n.strip()))
+
+
+def _addresses(messages: list[ExportedMessage]) -> str:
+    """Every From/To/Cc header value of the thread, for telling colleagues from others."""
+    values = [re.sub(r"\[mailto:[^\]]*\]", "", m.headers.get(k, "")).replace(";", ",")
+              for m in messages for k in ("from", "to", "cc")]
+    return ", ".join(v.strip() for v in values if v.strip())

@@ -133,4 +133,22 @@ CREATE TABLE llm_cache (
     created_at TEXT NOT NULL
 );
 """),
+    Migration("005_reliability", """
+CREATE TABLE journal_commits (
+    token TEXT PRIMARY KEY,
+    committed_at TEXT NOT NULL
+)
+"""),
+    # Issue 9: which entities each day's runs created or changed (the daily digest),
+    # and open tasks found by due date without scanning every document.
+    Migration("006_persona", """
+CREATE TABLE entity_changes (
+    day TEXT NOT NULL,
+    entity_id INTEGER NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    change TEXT NOT NULL,
+    run_id INTEGER,
+    PRIMARY KEY (day, entity_id)
+);
+CREATE INDEX tasks_open_due ON tasks(done, due)
+"""),
 ]

@@ -41,6 +41,24 @@ def block_id(prefix: str, *parts: object) -> str:
     return f"{prefix}-{digest[:6]}"
 
 
+def _store_error(path: str, exc: sqlite3.DatabaseError) -> StoreError:
+    """A clear `StoreError` for a failed store write (the transaction is rolled back)."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        reason = "the store is locked by another program"
+        hint = "close the program using .factbook/factbook.db and run again"
+    elif "full" in text:
+        reason = "the disk is full"
+        hint = "free space and run again"
+    elif "readonly" in text or "read-only" in text:
+        reason = "the store is read-only"
+        hint = "make the vault writable and run again"
+    else:
+        reason = f"the store failed ({text})"
+        hint = "run `factbook doctor`"
+    return StoreError(f"{path}: {reason}; this run's changes were rolled back", hint=hint)
+
+
 class SQLiteStore:
     """The default `Store`: a SQLite database file (or ":memory:")."""
 
@@ -92,19 +110,29 @@ class SQLiteStore:
     def transaction(self) -> Iterator[None]:
         """Group writes; nested uses join the outer transaction."""
         if self._depth == 0:
-            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.DatabaseError as exc:
+                raise _store_error(self.path, exc) from exc
         self._depth += 1
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             self._depth -= 1
-            if self._depth == 0:
+            if self._depth == 0 and self.db.in_transaction:
                 self.db.execute("ROLLBACK")
                 self._flush_llm_cache()
+            if isinstance(exc, sqlite3.DatabaseError):
+                raise _store_error(self.path, exc) from exc
             raise
         self._depth -= 1
         if self._depth == 0:
-            self.db.execute("COMMIT")
+            try:
+                self.db.execute("COMMIT")
+            except sqlite3.DatabaseError as exc:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise _store_error(self.path, exc) from exc
             self._flush_llm_cache()
 
     def close(self) -> None:
@@ -118,8 +146,9 @@ class SQLiteStore:
 
     def begin_run(self, extractor: str) -> int:
         """Record the start of a run and return its id."""
-        cur = self.db.execute("INSERT INTO runs (started_at, extractor) VALUES (?, ?)",
-                              (_now(), extractor))
+        with self.transaction():  # the first write of a run: a locked store fails clearly here
+            cur = self.db.execute("INSERT INTO runs (started_at, extractor) VALUES (?, ?)",
+                                  (_now(), extractor))
         return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, status: str, report: dict[str, Any]) -> None:
@@ -360,6 +389,39 @@ class SQLiteStore:
                                date=_date(r["date"]), entities=json.loads(r["entities"]))
                 for r in rows]
 
+    def open_tasks(self, due_by: date | None = None) -> list[TaskRecord]:
+        """Tasks not done, soonest due first; only those due on or before `due_by` when given."""
+        sql = "SELECT * FROM tasks WHERE done = 0"
+        args: tuple = ()
+        if due_by is not None:
+            sql += " AND due IS NOT NULL AND due <= ?"
+            args = (due_by.isoformat(),)
+        rows = self.db.execute(sql + " ORDER BY due IS NULL, due, id", args)
+        return [TaskRecord(id=r["id"], document_id=r["document_id"], text=r["text"],
+                           owner=r["owner"], due=_date(r["due"]), priority=r["priority"],
+                           done=bool(r["done"]), done_on=_date(r["done_on"]),
+                           entities=json.loads(r["entities"]), block_id=r["block_id"])
+                for r in rows]
+
+    # -- daily changes (the digest) ---------------------------------------------------------
+
+    def record_entity_changes(self, day: date, run_id: int | None, created: set[int],
+                              updated: set[int]) -> None:
+        """Remember which entities a run on `day` created or updated ("created" sticks)."""
+        rows = [(day.isoformat(), e, "created", run_id) for e in sorted(created)]
+        rows += [(day.isoformat(), e, "updated", run_id) for e in sorted(updated - created)]
+        self.db.executemany(
+            "INSERT INTO entity_changes (day, entity_id, change, run_id) VALUES (?,?,?,?)"
+            " ON CONFLICT(day, entity_id) DO UPDATE SET run_id = excluded.run_id,"
+            " change = CASE WHEN entity_changes.change = 'created' THEN 'created'"
+            " ELSE excluded.change END", rows)
+
+    def entity_changes(self, day: date) -> dict[int, str]:
+        """Entity id -> "created" or "updated" for the runs on `day`."""
+        return {r[0]: r[1] for r in self.db.execute(
+            "SELECT entity_id, change FROM entity_changes WHERE day = ? ORDER BY entity_id",
+            (day.isoformat(),))}
+
     # -- review -----------------------------------------------------------------------------
 
     def add_review_item(self, kind: str, entity_id: int | None, other_id: int | None,
@@ -410,6 +472,38 @@ class SQLiteStore:
             "INSERT OR REPLACE INTO llm_cache (key, model, response, prompt_tokens,"
             " completion_tokens, created_at) VALUES (?,?,?,?,?,?)",
             [(key, *entry, _now()) for key, entry in pending.items()])
+
+    # -- reliability: journal commits and checks (issue 8) -----------------------------------
+
+    def mark_journal_committed(self, token: str) -> None:
+        """Record, inside the run's transaction, that the run's note journal commits with it."""
+        self.db.execute("INSERT OR IGNORE INTO journal_commits (token, committed_at) VALUES (?, ?)",
+                        (token, _now()))
+
+    def journal_committed(self, token: str) -> bool:
+        """True when the transaction that staged this journal was committed."""
+        return self._one("SELECT 1 FROM journal_commits WHERE token = ?", token) is not None
+
+    def integrity_problems(self) -> list[str]:
+        """What SQLite's own consistency checks find wrong (empty when the store is sound)."""
+        try:
+            rows = [r[0] for r in self.db.execute("PRAGMA integrity_check")]
+            rows += [f"foreign key: {tuple(r)}" for r in self.db.execute("PRAGMA foreign_key_check")]
+        except sqlite3.DatabaseError as exc:
+            return [str(exc)]
+        return [r for r in rows if r != "ok"]
+
+    def reindex(self) -> None:
+        """Rebuild every index from its table (repairs a damaged index)."""
+        self.db.execute("REINDEX")
+
+    def rendered_paths(self) -> list[str]:
+        """Every vault-relative path factbook has a record of writing."""
+        return [r[0] for r in self.db.execute("SELECT path FROM rendered ORDER BY path")]
+
+    def forget_rendered(self, path: str) -> None:
+        """Drop the record of having written `path` (the note is gone or no longer ours)."""
+        self.db.execute("DELETE FROM rendered WHERE path = ?", (path,))
 
     def counts(self) -> dict[str, int]:
         """How many of each thing the store holds."""

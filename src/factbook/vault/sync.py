@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from factbook.glossary import Glossary, with_glossary
 from factbook.store.base import Store
-from factbook.vault.layout import VaultLayout
+from factbook.vault.journal import Journal
+from factbook.vault.layout import VaultLayout, inside_vault
 from factbook.vault.render import Lookup, render_entity_note, render_source_note
 from factbook.vault.writer import text_hash, write_batch
 
@@ -20,11 +22,15 @@ class NoteWriter:
     """Renders and writes notes for one run (or only counts them, in a dry run)."""
 
     def __init__(self, layout: VaultLayout, store: Store, run_id: int | None,
-                 dry_run: bool = False) -> None:
+                 dry_run: bool = False, glossary: Glossary | None = None,
+                 journal: Journal | None = None) -> None:
         self.layout = layout
+        # With a journal, writes are staged and land only when the run's store commits.
+        self.journal = journal
         self.store = store
         self.run_id = run_id
         self.dry_run = dry_run
+        self.glossary = glossary  # source notes list the glossary terms their text uses
         self.lookup = Lookup(store)
         self.written: list[str] = []
         self._pending: list[tuple[str, str]] = []
@@ -35,7 +41,8 @@ class NoteWriter:
         self._place_sources(document_ids)
         for document_id in document_ids:
             doc = self.lookup.document(document_id)
-            self._put(doc.note_path, render_source_note(self.lookup, doc, doc.meta.get("original")))
+            note = render_source_note(self.lookup, doc, doc.meta.get("original"))
+            self._put(doc.note_path, with_glossary(note, doc.text, self.glossary))
         for entity_id in sorted(entity_ids):
             entity = self.lookup.entity(entity_id)
             existing = self._read(entity.note_path)
@@ -66,7 +73,7 @@ class NoteWriter:
             doc.note_path = path
 
     def _read(self, rel: str) -> str | None:
-        path = self.layout.root / rel
+        path = inside_vault(self.layout.root, rel)
         try:
             return path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -77,6 +84,12 @@ class NoteWriter:
             if self._read(rel) != text:
                 self.written.append(rel)
             return
+        if self.journal is not None:
+            # Staged: the note lands only when the run's store transaction commits.
+            if self.journal.stage(rel, text):
+                self.written.append(rel)
+            self.store.set_rendered(rel, text_hash(text), self.run_id)
+            return
         self._pending.append((rel, text))
         if len(self._pending) >= FLUSH_EVERY:
             self._flush()
@@ -85,7 +98,7 @@ class NoteWriter:
         """Write what is pending in one atomic batch and record what was written."""
         if not self._pending:
             return
-        items = [(self.layout.root / rel, text) for rel, text in self._pending]
+        items = [(inside_vault(self.layout.root, rel), text) for rel, text in self._pending]
         changed = {str(p) for p in write_batch(items)}
         for rel, text in self._pending:
             if str(self.layout.root / rel) in changed:
