@@ -41,6 +41,7 @@ _STATUS = [
     ("agreed", re.compile(r"\b(?:agreed|agreement|definitive|signed|letter of intent|approved)\b", re.I)),
 ]
 _VALUE_WORDS = re.compile(r"\b(?:valu\w+|worth|price|pay|paid|for|total\w*|involv\w+|cost)\b", re.I)
+_QUANTITY = re.compile(r"\b\d[\d,.]*\s*(?:%|[a-zA-Z]{1,12}\b)")
 _PER_SHARE = re.compile(r"^\s*(?:a|per|each)\b|^\s*(?:a|per) (?:share|unit)", re.I)
 
 
@@ -231,10 +232,12 @@ def _fact(draft: _Draft, drafts: list[_Draft], i: int, used: set[int],
     event = cl.event_of(text)
     stance = cl.stance_of(text)
     when = referred_date(text, anchor)
-    if not (draft.figs or when or stance or event in _STRONG_EVENTS
+    # A quantity of any kind ("140 ms", "243,400 shares") makes a claim worth keeping.
+    quantity = bool(draft.figs) or bool(_QUANTITY.search(text))
+    if not (quantity or when or stance or event in _STRONG_EVENTS
             or (event and len(draft.subjects) >= 2)):
         return None
-    if cl.is_commentary(text) and not draft.figs:
+    if cl.is_commentary(text) and not quantity:
         return None
     if len(text) > _MAX_CHARS or len(text.split()) < 4:
         return None
