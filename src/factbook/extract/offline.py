@@ -1,36 +1,66 @@
-"""The offline extractor (placeholder until the full rule set lands): organizations by
-legal suffix, facts from sentences that name them and carry a figure."""
+"""The offline extractor: no network, no key, no model download, deterministic and fast.
+
+Text is cut into sentences (extract.text), names are found and told apart from
+places and publishers (extract.names), sentences that carry information become
+compressed, cited claims attached to every entity they are about
+(extract.facts), and the document gets a one-line summary and a few topics
+(extract.topics).
+"""
 from __future__ import annotations
 
-import re
+import logging
 
-from factbook.models import Context, Document, EntityKind, Extraction, Fact, Mention
+from factbook.extract.facts import extract_facts, stated_facts
+from factbook.extract.names import find_names, known_index
+from factbook.extract.text import layout
+from factbook.extract.topics import summary, topics
+from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
 
-_SUFFIX = re.compile(r"\b((?:[A-Z][\w&'-]*\s){0,3}[A-Z][\w&'-]*)\s(?:Corp|Inc|Ltd|Plc|Co|LLC)\b\.?")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
-_FIGURE = re.compile(r"\d")
+log = logging.getLogger(__name__)
 
 
 class OfflineExtractor:
-    """Deterministic, dependency-light extraction that needs no network."""
+    """Rule-based extraction of entities, facts, deals, topics and a summary."""
 
     name = "offline"
     concurrency = 1
 
+    def __init__(self) -> None:
+        self._index_of: tuple[list[KnownEntity], int] | None = None
+        self._index: dict[str, KnownEntity] = {}
+
+    def _known(self, context: Context) -> dict[str, KnownEntity]:
+        """The known entities by name key, rebuilt only when the context's list changes
+        (the pipeline passes one list to a whole batch of documents)."""
+        held = self._index_of
+        if held is None or held[0] is not context.known or held[1] != len(context.known):
+            # Holding the list itself (not its id) keeps the identity test sound.
+            self._index, self._index_of = known_index(context.known), (context.known, len(context.known))
+        return self._index
+
     def extract(self, document: Document, context: Context) -> Extraction:
-        """Find organizations and the sentences with figures that name them."""
-        names: dict[str, Mention] = {}
-        for match in _SUFFIX.finditer(document.text):
-            full = match.group(0).rstrip(".")
-            names.setdefault(full, Mention(full, EntityKind.ORGANIZATION, [match.group(1)]))
-        for known in context.known:
-            if known.name in document.text:
-                names.setdefault(known.name, Mention(known.name, known.kind))
-        facts = []
-        for sentence in _SENTENCE.split(document.text.replace("\n", " ")):
-            subjects = [m.name for m in names.values()
-                        if any(n in sentence for n in (m.name, *m.aliases))]
-            if subjects and _FIGURE.search(sentence):
-                facts.append(Fact(text=sentence.strip(), subjects=subjects, passage=sentence.strip()))
-        return Extraction(mentions=list(names.values()), facts=facts,
-                          summary=document.text.split("\n")[0][:120])
+        """Extract everything worth keeping from `document`; pure, writes nothing."""
+        if document.kind is DocumentKind.NOTE:
+            # An existing vault note is adopted as it stands; its lines are the user's.
+            return Extraction(summary=document.title)
+        page = layout(document.text, document.title)
+        names = find_names(page, self._known(context))
+        facts = extract_facts(page, names, document.date)
+        if document.kind is DocumentKind.MEETING_NOTES:
+            facts = stated_facts(document, names) + facts
+        subjects = {s for f in facts for s in f.subjects}
+        # An entity that no claim is about and that the text names only in passing
+        # would be an empty note: keep only those with a claim or a strong presence.
+        mentions = [m for m in names.mentions if m.name in subjects or m.count >= 2]
+        publishers = list(names.publishers)
+        if document.publisher and document.publisher not in publishers:
+            publishers.append(document.publisher)
+        result = Extraction(
+            mentions=mentions,
+            facts=facts,
+            topics=topics(page, [m.name for m in names.mentions] + names.publishers),
+            summary=summary(page, facts, document.title),
+            publishers=publishers,
+        )
+        log.debug("%s: %d mentions, %d facts", document.path, len(mentions), len(facts))
+        return result

@@ -1,7 +1,13 @@
 """Entity resolution: map the names a document uses to the vault's entities.
 
-Exact key matches (after `name_key`) merge; fuzzy matches above a threshold are
-not merged silently but reported as uncertain, for a person to review.
+A mention's own name merges with an entity whose name or alias has the same key
+(`name_key`: case, punctuation, legal form dropped). A mention's aliases are
+weaker evidence: a multi-word alias or an acronym that is another entity's name
+merges, a one-word short form ("Acme" for "Acme Energy Inc") only raises a review
+item, because many companies share a first word. Fuzzy look-alikes are never
+merged silently: they become review items for a person; fuzzy comparison only looks
+at names that share a first word with the mention (blocking), so resolving stays
+fast with tens of thousands of entities.
 """
 from __future__ import annotations
 
@@ -12,8 +18,11 @@ from rapidfuzz import fuzz, process
 from factbook.models import KnownEntity, Mention
 from factbook.resolve.names import name_key
 
-# Scores (0-100, rapidfuzz token_sort_ratio on name keys) at or above this are
-# close enough to ask a person whether two names are one entity.
+# Scores (0-100, rapidfuzz token_sort_ratio on name keys) at or above this are close
+# enough to ask a person whether two names are one entity. Measured on the wire-story
+# dev set of ../shared/eval (bench/fuzzy_threshold.py): of 35,511 pairs of distinct
+# names none reach 90; at 88 one does (two different companies), at 80 six (all
+# different).
 REVIEW_THRESHOLD = 90
 
 
@@ -27,15 +36,18 @@ class Resolution:
     score: float = 0.0
 
 
-class EntityIndex:
-    """The vault's entities by name key, for resolving mentions quickly.
+def _strong_alias(alias: str) -> bool:
+    """An alias specific enough to identify an entity on its own."""
+    words = alias.split()
+    return len(words) > 1 or (alias.isupper() and len(alias.replace(".", "")) >= 2)
 
-    Fuzzy comparison only looks at keys that share a first word with the mention
-    (blocking), so resolving stays fast with tens of thousands of entities.
-    """
+
+class EntityIndex:
+    """The vault's entities by name key, for resolving mentions quickly."""
 
     def __init__(self, known: list[KnownEntity] | None = None) -> None:
-        self._by_key: dict[str, int] = {}
+        self._by_name: dict[str, int] = {}
+        self._by_alias: dict[str, set[int]] = {}
         self._blocks: dict[str, list[str]] = {}
         self.entities: dict[int, KnownEntity] = {}
         for entity in known or []:
@@ -44,31 +56,56 @@ class EntityIndex:
     def add(self, entity: KnownEntity) -> None:
         """Index an entity under its name and every alias (again after they change)."""
         self.entities[entity.id] = entity
-        for name in (entity.name, *entity.aliases):
-            key = name_key(name)
-            if key and key not in self._by_key:
-                self._by_key[key] = entity.id
-                self._blocks.setdefault(key.split(" ", 1)[0], []).append(key)
+        key = name_key(entity.name)
+        if key and key not in self._by_name:
+            self._by_name[key] = entity.id
+            self._blocks.setdefault(key.split(" ", 1)[0], []).append(key)
+        for alias in entity.aliases:
+            akey = name_key(alias)
+            if akey:
+                self._by_alias.setdefault(akey, set()).add(entity.id)
 
     def known(self) -> list[KnownEntity]:
         """Every indexed entity."""
         return list(self.entities.values())
 
     def lookup(self, name: str) -> int | None:
-        """The entity with exactly this name key, if any."""
-        return self._by_key.get(name_key(name))
+        """The entity with exactly this name key (its name, or an alias only it has), if any."""
+        return self._exact(name_key(name))[0]
+
+    def _exact(self, key: str) -> tuple[int | None, int | None]:
+        """(certain id, uncertain id) for a key that is a whole name."""
+        if key in self._by_name:
+            return self._by_name[key], None
+        owners = self._by_alias.get(key, set())
+        if len(owners) == 1:
+            return next(iter(owners)), None
+        if owners:
+            return None, min(owners)
+        return None, None
 
     def resolve(self, mention: Mention) -> Resolution:
-        """Resolve one mention by its name and aliases; fuzzy look-alikes become review items."""
-        for name in (mention.name, *mention.aliases):
-            hit = self._by_key.get(name_key(name))
-            if hit is not None:
-                return Resolution(hit)
+        """Resolve one mention by its name and aliases; look-alikes become review items."""
         key = name_key(mention.name)
+        hit, doubt = self._exact(key) if key else (None, None)
+        if hit is not None:
+            return Resolution(hit)
+        for alias in mention.aliases:
+            akey = name_key(alias)
+            if not akey or akey == key:
+                continue
+            if akey in self._by_name:
+                if _strong_alias(alias):
+                    return Resolution(self._by_name[akey])
+                doubt = doubt or self._by_name[akey]
+            elif _strong_alias(alias) and len(self._by_alias.get(akey, ())) == 1:
+                return Resolution(next(iter(self._by_alias[akey])))
+        if doubt is not None:
+            return Resolution(None, uncertain_with=doubt, score=100.0)
         candidates = self._blocks.get(key.split(" ", 1)[0], []) if key else []
         if candidates:
             best = process.extractOne(key, candidates, scorer=fuzz.token_sort_ratio,
                                       score_cutoff=REVIEW_THRESHOLD)
             if best is not None:
-                return Resolution(None, uncertain_with=self._by_key[best[0]], score=best[1])
+                return Resolution(None, uncertain_with=self._by_name[best[0]], score=best[1])
         return Resolution(None)

@@ -31,6 +31,11 @@ class Claim:
         """The claim's content words, computed once."""
         return content_words(self.text)
 
+    @cached_property
+    def actions(self) -> frozenset[str]:
+        """The directions of change the claim states, computed once."""
+        return actions(self.text)
+
 
 def content_words(text: str) -> frozenset[str]:
     """The words of `text` that carry meaning."""
@@ -43,22 +48,77 @@ def overlap(a: Claim, b: Claim) -> float:
     return len(wa & wb) / max(1, len(wa | wb))
 
 
+# Events a company has once: every report of it is a report of the same event.
+SINGULAR_EVENTS = frozenset({"ipo"})
+
+
+# Actions that cannot be the same claim as their opposite ("bought a stake" vs "sold it").
+_ACTIONS = [
+    ("buy", re.compile(r"\b(?:acquir\w*|buy\w*|bought|purchas\w*)\b")),
+    ("sell", re.compile(r"\b(?:sell\w*|sold|sale|divest\w*)\b")),
+    ("raise", re.compile(r"\b(?:rais\w*|increas\w*|lift\w*|boost\w*)\b")),
+    ("cut", re.compile(r"\b(?:reduc\w*|cut\w*|lower\w*|decreas\w*)\b")),
+]
+
+
+def actions(text: str) -> frozenset[str]:
+    """The directions of change a claim states (buy, sell, raise, cut)."""
+    low = text.lower()
+    return frozenset(name for name, pattern in _ACTIONS if pattern.search(low))
+
+
+def _opposed(a: Claim, b: Claim) -> bool:
+    acts_a, acts_b = a.actions, b.actions
+    return bool(acts_a and acts_b and not acts_a & acts_b)
+
+
+def _money(figures: frozenset[str]) -> frozenset[str]:
+    return frozenset(f for f in figures if not f.startswith("pct:"))
+
+
 def same_claim(a: Claim, b: Claim) -> bool:
-    """True when two claims state the same thing (then they become one fact, two citations)."""
+    """True when two claims state the same thing (then they become one fact, two citations).
+
+    Claims must agree on stance. Two amounts in common and the same kind of event make
+    one claim ("$45 billion" of capex reported three ways); different amounts are different
+    claims unless the event is one a company has only once (its IPO); without amounts,
+    denials of the same event are one denial, and otherwise the words must overlap.
+    """
     if a.text == b.text:
         return True
     if a.stance != b.stance:
         return False
-    if a.figures and b.figures:
-        return bool(a.figures & b.figures) and overlap(a, b) >= 0.2
-    if a.event and a.event == b.event and a.entities == b.entities:
+    # Opposite actions ("bought" vs "sold") are checked last: it is the costly test.
+    return _alike(a, b) and not _opposed(a, b)
+
+
+def _alike(a: Claim, b: Claim) -> bool:
+    words = overlap(a, b)
+    if words == 1.0 and fold(a.text) == fold(b.text):
         return True
-    return overlap(a, b) >= SAME_TEXT
+    money_a, money_b = _money(a.figures), _money(b.figures)
+    singular = bool(a.event) and a.event == b.event and a.event in SINGULAR_EVENTS
+    if money_a and money_b:
+        if money_a & money_b:
+            return a.event == b.event or words >= 0.35
+        return singular
+    if money_a or money_b:
+        return singular or words >= 0.5
+    related = not (a.entities and b.entities) or bool(a.entities & b.entities)
+    if a.event and a.event == b.event:
+        if singular or (a.stance == "deny" and related):
+            return True
+        if a.entities == b.entities and words >= 0.25:
+            return True
+    return words >= SAME_TEXT
 
 
 def conflicting(a: Claim, b: Claim) -> bool:
-    """True when two claims about the same event disagree: one asserts what the other denies."""
+    """True when two claims about the same event disagree: one asserts what the other denies.
+    Both must concern the same other party (or neither names one)."""
     if not (a.event and a.event == b.event):
+        return False
+    if (a.entities or b.entities) and not (a.entities & b.entities):
         return False
     return (a.stance == "deny") != (b.stance == "deny")
 

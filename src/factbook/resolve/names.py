@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Legal-form words dropped from the end of a name before comparing.
 LEGAL_SUFFIXES = frozenset({
@@ -21,6 +22,7 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The key two spellings of one name share: case, punctuation, possessive,
     a leading "the" and trailing legal-form words dropped."""

@@ -1,0 +1,115 @@
+"""A document's topics and its one-line summary.
+
+Topics are keyphrases scored the RAKE way (runs of content words between stop
+words, scored by how often their words occur and co-occur), which costs a
+fraction of a millisecond per document where YAKE costs tens; names, figures and
+filler are left out so that what remains says what the document is about.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from factbook.extract.lexicon import ROLE_WORDS
+from factbook.extract.text import Layout
+from factbook.models import Fact
+
+_STOP = frozenset("""
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers herself him himself his how i if in into is it
+its itself just may me might more most must my myself no nor not now of off on once only or
+other our ours out over own same she should so some such than that the their theirs them
+then there these they this those through to too under until up very was we were what when
+where which while who whom why will with would you your said says say told added according
+new last next first second third one two three four five six seven eight nine ten year
+years month months week weeks today yesterday company companies mln bln billion million pct
+percent dlrs dollars per cent share shares inc corp co ltd plc group including
+based several many much well still even yet however since already around about nearly
+approximately total further set made make makes given among across within without upon
+soon later earlier believed""".split()) | ROLE_WORDS
+_WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d[\d.,]*|[^\sA-Za-z\d]")
+_MAX_TOPICS = 4
+
+
+def topics(layout: Layout, entity_names: list[str], limit: int = _MAX_TOPICS) -> list[str]:
+    """A few keyphrases for the document, most telling first; entity names excluded."""
+    name_words = {w.lower() for n in entity_names for w in n.split()}
+    common = _common(layout)
+    phrases: list[tuple[str, ...]] = []
+    for sent in layout.sentences:
+        if sent.heading:
+            continue
+        run: list[str] = []
+        for token in _WORD.findall(sent.text):
+            low = token.lower()
+            if low in _STOP or not token[0].isalpha() or low in name_words or token[0].isupper() \
+                    and low not in common:
+                if run:
+                    phrases.append(tuple(run))
+                run = []
+            else:
+                run.append(low)
+        if run:
+            phrases.append(tuple(run))
+    freq: Counter[str] = Counter()
+    degree: Counter[str] = Counter()
+    for phrase in phrases:
+        for word in phrase:
+            freq[word] += 1
+            degree[word] += len(phrase)
+    counts = Counter(p for p in phrases if 2 <= len(p) <= 3 and _nominal(p))
+    # Repeated phrases first; a phrase said once counts when its words recur elsewhere.
+    scored = {p: sum(degree[w] / freq[w] for w in p) * counts[p] + sum(freq[w] for w in p)
+              for p in counts}
+    ranked = sorted(scored, key=lambda p: (counts[p] < 2, -scored[p], p))
+    out: list[str] = []
+    for phrase in ranked:
+        text = " ".join(phrase)
+        if any(text in o or o in text for o in out):
+            continue
+        out.append(text)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def _nominal(phrase: tuple[str, ...]) -> bool:
+    """A phrase that names a thing: no adverb in front, no verb form at its end."""
+    return not (phrase[0].endswith("ly") or phrase[-1].endswith(("ed", "ly", "ing", "self",
+                                                                   "selves")))
+
+
+def _common(layout: Layout) -> frozenset[str]:
+    cached = getattr(layout, "_lower_cache", None)
+    if cached is None:
+        words = set()
+        for sent in layout.sentences:
+            words.update(re.findall(r"(?<![\w'’])[a-z][a-z\-]+", sent.text))
+        cached = frozenset(words)
+        setattr(layout, "_lower_cache", cached)
+    return cached
+
+
+def summary(layout: Layout, facts: list[Fact], title: str = "") -> str:
+    """One line saying what the document reports: its main deal or first claim, else its
+    headline or first sentence."""
+    for fact in facts:
+        if fact.deal:
+            return _clip(fact.text)
+    for fact in facts[:4]:
+        if fact.figures:
+            return _clip(fact.text)
+    if facts:
+        return _clip(facts[0].text)
+    for sent in layout.sentences:
+        if not sent.heading and len(sent.text.split()) >= 6:
+            return _clip(sent.text)
+    return _clip(layout.headline.capitalize() if layout.headline else title)
+
+
+def _clip(text: str, limit: int = 220) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
