@@ -84,10 +84,15 @@ def _is_wrapped(lines: list[str]) -> bool:
     return runs >= max(1, len(body) // 6) or indented >= 1
 
 
+# A checkbox line is a task: structured extraction takes it, it is never a fact.
+_TASK_LINE = re.compile(r"^\s*[-*+]\s+\[[ xX/-]\]")
+
+
 def paragraphs(body: str, wrapped: bool | None = None) -> list[tuple[str, bool]]:
     """Paragraphs of a body, each with a flag saying it is a bullet item. `wrapped` says
-    whether the text is hard-wrapped (judged from the body when not given)."""
-    lines = body.split("\n")
+    whether the text is hard-wrapped (judged from the body when not given). Checkbox
+    task lines are left out."""
+    lines = ["" if _TASK_LINE.match(line) else line for line in body.split("\n")]
     out: list[tuple[str, bool]] = []
     if _is_wrapped(lines) if wrapped is None else wrapped:
         current: list[str] = []

@@ -23,7 +23,7 @@ from factbook.sources.frontmatter import split_front_matter
 
 _HEADING = re.compile(r"^#{1,6}\s+")
 _TITLE_MAX = 120
-_SHORT_TITLE = 80
+_SHORT_TITLE = 60
 _NOTE_TYPES = {"account", "person", "project", "organization", "company"}
 
 
@@ -62,7 +62,10 @@ def document_from_text(path: Path, data: bytes, text: str) -> Document:
 
 def _markdown(path: Path, data: bytes, meta: dict[str, Any], body: str,
               kind: DocumentKind) -> Document:
-    title = str(meta.get("title") or meta.get("name") or "") or title_from_text(body, path)
+    made_up = False
+    title = str(meta.get("title") or meta.get("name") or "")
+    if not title:
+        title, made_up = titled(body, path)
     if kind is DocumentKind.NOTE:
         title = f"{title} (existing {str(meta.get('type', '')).strip().lower()} note)"
     when = find_document_date(str(meta.get("date") or meta.get("created") or "")) \
@@ -75,14 +78,15 @@ def _markdown(path: Path, data: bytes, meta: dict[str, Any], body: str,
         date=when, authors=tuple(str(a) for a in authors),
         publisher=_str_or_none(meta.get("publisher") or meta.get("source")),
         url=_str_or_none(meta.get("url")), front_matter=dict(meta), size=len(data),
+        meta=_title_meta(made_up),
     )
 
 
 def _plain(path: Path, data: bytes, text: str, kind: DocumentKind) -> Document:
+    title, made_up = titled(text, path)
     return Document(
-        path=str(path), sha256=content_hash(data), kind=kind,
-        title=title_from_text(text, path), text=text, date=find_document_date(text),
-        size=len(data),
+        path=str(path), sha256=content_hash(data), kind=kind, title=title, text=text,
+        date=find_document_date(text), size=len(data), meta=_title_meta(made_up),
     )
 
 
@@ -93,14 +97,30 @@ def _header_text(meta: dict[str, Any]) -> str:
 def title_from_text(text: str, path: Path) -> str:
     """A document's title: its first line when that reads like a headline, else the
     opening words of its first paragraph, else the file name."""
+    return titled(text, path)[0]
+
+
+def titled(text: str, path: Path) -> tuple[str, bool]:
+    """The title (as `title_from_text`) and whether it was made up from the text
+    rather than found as a headline."""
     for line in text.splitlines():
         line = _HEADING.sub("", line).strip()
         if not line:
             continue
         if len(line) <= _TITLE_MAX and not line.endswith((".", ",", ";")):
-            return line
-        return shorten(line, _SHORT_TITLE)
-    return path.stem
+            return line, False
+        return opening_label(line), True
+    return path.stem, False
+
+
+def _title_meta(made_up: bool) -> dict[str, str]:
+    """Marks a made-up title, so the source note is named neutrally (see vault/sync)."""
+    return {"title_made_up": "yes"} if made_up else {}
+
+
+def opening_label(line: str) -> str:
+    """A short label made from the opening words of a sentence."""
+    return shorten(line, _SHORT_TITLE)
 
 
 def shorten(text: str, limit: int) -> str:

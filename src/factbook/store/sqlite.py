@@ -215,6 +215,12 @@ class SQLiteStore(LivingNotesMixin):
                                    " WHERE signature IS NOT NULL ORDER BY id"):
             yield row[0], row[1]
 
+    def note_paths(self) -> list[str]:
+        """Every note path the store has handed out, for sources and entities."""
+        return [r[0] for r in self.db.execute(
+            "SELECT note_path FROM documents WHERE note_path IS NOT NULL"
+            " UNION ALL SELECT note_path FROM entities")]
+
     def set_document_note(self, document_id: int, note_path: str) -> None:
         """Remember where a document's source note lives."""
         self.db.execute("UPDATE documents SET note_path = ? WHERE id = ?", (note_path, document_id))

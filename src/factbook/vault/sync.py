@@ -14,7 +14,7 @@ from pathlib import Path
 from factbook.errors import VaultError
 
 from factbook.glossary import Glossary, with_glossary
-from factbook.store.base import Store
+from factbook.store.base import DocumentRecord, Store
 from factbook.vault.journal import Journal
 from factbook.vault.layout import VaultLayout, inside_vault
 from factbook.vault.ownership import merge_note
@@ -56,6 +56,16 @@ def read_back_vault(layout: VaultLayout, store: Store) -> int:
     if changes:
         log.info("read back %d changes made in the vault", changes)
     return changes
+
+
+def _note_name(doc: DocumentRecord) -> str:
+    """What a source note is called: its title, or, when the title was made up from the
+    text, a neutral name (kind and short hash). Every citation of the source repeats this
+    name on the fact's line, so a made-up title would put words there that the fact
+    itself does not say."""
+    if doc.meta.get("title_made_up"):
+        return f"{doc.kind} {doc.sha256[:8]}"
+    return doc.title
 
 
 class NoteWriter:
@@ -100,13 +110,14 @@ class NoteWriter:
         return self.write(entities, docs)
 
     def _place_sources(self, document_ids: list[int]) -> None:
-        taken = {Path(e.note_path).stem.casefold() for e in self.store.entities()}
-        taken |= {Path(d.note_path).stem.casefold() for d in self.store.documents() if d.note_path}
+        if all(self.lookup.document(d).note_path for d in document_ids):
+            return
+        taken = {Path(p).stem.casefold() for p in self.store.note_paths()}
         for document_id in document_ids:
             doc = self.lookup.document(document_id)
             if doc.note_path:
                 continue
-            path = self.layout.source_note(doc.title, doc.date)
+            path = self.layout.source_note(_note_name(doc), doc.date)
             stem, n = path[:-3], 2
             while Path(path).stem.casefold() in taken:
                 path = f"{stem} ({n}).md"
