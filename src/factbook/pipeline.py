@@ -22,8 +22,9 @@ from factbook.persona import Persona, learn_colleagues, personalize
 from factbook.profiles import Profile, apply_profile, profile_for
 from factbook.resolve.entities import EntityIndex
 from factbook.sources import iter_files, read_path
-from factbook.sources.dedup import NearDuplicateIndex, signature
+from factbook.sources.base import MAX_BYTES, content_hash
 from factbook.store.base import Store
+from factbook.store.duplicates import DuplicateFinder
 from factbook.store.merge import Merger, MergeResult
 from factbook.vault.adopt import adopt_note
 from factbook.vault.gitlog import commit_message, commit_run
@@ -151,15 +152,14 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
     report = RunReport(dry_run=dry_run, files=len(files))
     run_id = store.begin_run(getattr(extractor, "name", "offline"))
     report.run_id = run_id
-    known = store.entities()
-    index = EntityIndex([KnownEntity(e.id, e.name, e.kind, tuple(e.aliases)) for e in known])
+    index = EntityIndex(store.known_entities())
     merger = Merger(store, run_id, index, _note_path_allocator(layout, store),
                     today or date.today())
     created: set[int] = set()
     touched: set[int] = set()
     new_docs: list[int] = []
     written: list[str] = []
-    near = _NearDuplicates(store)
+    near = DuplicateFinder(store)
     status = "failed"
     try:
         with journaled(layout.root, layout.state_dir, store) as journal:
@@ -167,8 +167,8 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
             # document of this run can state it again; aliases they added resolve.
             report.vault_changes_read = read_back_vault(layout, store)
             if report.vault_changes_read:
-                for e in store.entities():
-                    index.add(KnownEntity(e.id, e.name, e.kind, tuple(e.aliases)))
+                for known in store.known_entities():
+                    index.add(known)
             _load_glossary_aliases(store, index, glossary)
             for start in range(0, len(files), BATCH):
                 batch = files[start:start + BATCH]
@@ -176,8 +176,7 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
                 _keep_originals(docs, layout, dry_run)
                 for doc, extraction in _extract_batch(docs, extractor, index, report, tailoring):
                     result = _merge_one(merger, doc, extraction)
-                    if doc.sha256 in near.signatures:
-                        store.set_document_signature(result.document_id, near.signatures.pop(doc.sha256))
+                    near.stored(doc, result.document_id)
                     new_docs.append(result.document_id)
                     created |= result.entities_created
                     touched |= result.entities_touched
@@ -229,7 +228,7 @@ class _DryRun(Exception):
 
 
 def _note_path_allocator(layout: VaultLayout, store: Store):
-    taken = {e.note_path.casefold() for e in store.entities()}
+    taken = {path.casefold() for path in store.entity_note_paths()}
 
     def allocate(name: str, kind) -> str:
         path = layout.entity_note(name, kind)
@@ -242,39 +241,15 @@ def _note_path_allocator(layout: VaultLayout, store: Store):
     return allocate
 
 
-class _NearDuplicates:
-    """The sources already stored (and those of this run), searchable by near-identical
-    text. Built on first use: a run whose files are all exact duplicates never signs
-    the stored texts."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.index: NearDuplicateIndex | None = None
-
-        self.signatures: dict[str, bytes] = {}
-
-    def _loaded(self) -> NearDuplicateIndex:
-        if self.index is None:
-            self.index = NearDuplicateIndex()
-            for path, sig in self.store.document_signatures():
-                self.index.add_signature(path, sig)
-        return self.index
-
-    def check(self, doc: Document) -> str | None:
-        """The path of a source `doc` nearly duplicates; else remember `doc` and return None."""
-        sig = signature(doc.text)
-        similar = self._loaded().find_signature(sig)
-        if similar is None:
-            self._loaded().add_signature(doc.path, sig)
-            self.signatures[doc.sha256] = sig.to_bytes()
-        return similar
-
-
 def _read_batch(files: list[Path], store: Store, report: RunReport,
-                max_file_bytes: int | None, near: _NearDuplicates) -> list[Document]:
+                max_file_bytes: int | None, near: DuplicateFinder) -> list[Document]:
     docs: list[Document] = []
     seen: dict[str, str] = {}
     for path in files:
+        known = _known_file(path, store, max_file_bytes)
+        if known is not None:  # seen before: no need to parse it again
+            report.duplicates.append(known)
+            continue
         try:
             read = read_path(path, max_file_bytes) if max_file_bytes else read_path(path)
         except InputError as exc:
@@ -288,11 +263,28 @@ def _read_batch(files: list[Path], store: Store, report: RunReport,
             similar = None if doc.note_type else near.check(doc)
             if similar is not None:
                 report.duplicates.append(Duplicate(doc.path, similar))
+                store.remember_duplicate(doc.sha256, doc.path, similar)
                 continue
             seen[doc.sha256] = doc.path
             docs.append(doc)
     # Existing notes first: a person's own note defines its entity before articles name it.
     return sorted(docs, key=lambda d: d.kind is not DocumentKind.NOTE)
+
+
+def _known_file(path: Path, store: Store, max_file_bytes: int | None) -> Duplicate | None:
+    """A file whose exact bytes are already a source, or were skipped as a near-duplicate
+    of one. (A file holding several documents, like an mbox, is checked per message.)"""
+    try:
+        if path.stat().st_size > (max_file_bytes or MAX_BYTES):
+            return None
+        sha = content_hash(path.read_bytes())
+    except OSError:
+        return None  # the reader says what is wrong with it
+    stored = store.document_by_sha(sha)
+    if stored is not None:
+        return Duplicate(str(path), stored.path)
+    of = store.skipped_duplicate(sha)
+    return Duplicate(str(path), of) if of else None
 
 
 def _keep_originals(docs: list[Document], layout: VaultLayout, dry_run: bool) -> None:

@@ -93,9 +93,27 @@ def figures(text: str) -> frozenset[str]:
 def signature(text: str, num_perm: int = NUM_PERM) -> Signature:
     """The near-duplicate signature of `text`."""
     minhash = MinHash(num_perm=num_perm)
-    for shingle in sorted(shingles(text)):
-        minhash.update(shingle.encode("utf-8"))
+    minhash.update_batch([shingle.encode("utf-8") for shingle in sorted(shingles(text))])
     return Signature(LeanMinHash(minhash), figures(text))
+
+
+# Locality-sensitive hashing by bands: two signatures that agree on all rows of any one
+# band become candidates. 32 bands of 4 rows make texts with a Jaccard similarity of 0.6
+# candidates 99% of the time and of 0.3 only 23% of the time; candidates are then
+# compared exactly (`is_near_duplicate`).
+BANDS = 32
+
+
+def band_keys(sig: Signature, bands: int = BANDS) -> list[int]:
+    """The signature's band keys, as signed 64-bit integers (storable in SQLite)."""
+    values = sig.minhash.hashvalues
+    rows = len(values) // bands
+    keys = []
+    for band in range(bands):
+        chunk = values[band * rows:(band + 1) * rows].tobytes()
+        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True))
+    return keys
 
 
 def similarity(a: Signature, b: Signature) -> float:

@@ -219,3 +219,20 @@ CREATE TABLE tombstones (
     PRIMARY KEY (path, scope, line)
 )
 """))
+
+# Work proportional to what changed: note stats so unchanged notes are not re-read,
+# files skipped as near-duplicates remembered by hash, and near-duplicate look-ups
+# through stored MinHash band keys instead of an index rebuilt every run.
+MIGRATIONS.append(Migration("007_fast_paths", """
+ALTER TABLE rendered ADD COLUMN stat TEXT;
+CREATE TABLE skipped_duplicates (
+    sha256 TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    of_path TEXT NOT NULL
+);
+CREATE TABLE dedup_bands (
+    band_key INTEGER NOT NULL,
+    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE
+);
+CREATE INDEX dedup_bands_key ON dedup_bands(band_key);
+"""))

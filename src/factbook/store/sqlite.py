@@ -19,6 +19,7 @@ from factbook.store.base import (
     TaskRecord,
 )
 from factbook.store.living import LivingNotesMixin, fact_record, task_key, task_record
+from factbook.store.fastpaths import FastPathsMixin
 from factbook.store.migrations import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -60,7 +61,7 @@ def _store_error(path: str, exc: sqlite3.DatabaseError) -> StoreError:
     return StoreError(f"{path}: {reason}; this run's changes were rolled back", hint=hint)
 
 
-class SQLiteStore(LivingNotesMixin):
+class SQLiteStore(FastPathsMixin, LivingNotesMixin):
     """The default `Store`: a SQLite database file (or ":memory:")."""
 
     def __init__(self, path: Path | str) -> None:
@@ -450,7 +451,7 @@ class SQLiteStore(LivingNotesMixin):
         """Remember what factbook wrote at `path`."""
         self.db.execute("INSERT INTO rendered (path, sha256, run_id) VALUES (?,?,?)"
                         " ON CONFLICT(path) DO UPDATE SET sha256 = excluded.sha256,"
-                        " run_id = excluded.run_id", (path, sha256, run_id))
+                        " run_id = excluded.run_id, stat = NULL", (path, sha256, run_id))
 
     # -- LLM cache --------------------------------------------------------------------------
 

@@ -44,13 +44,24 @@ def read_back_vault(layout: VaultLayout, store: Store) -> int:
     checked-off tasks, aliases, a removed `needs-review`); returns how many changes."""
     up_to = store.max_review_id()
     changes = 0
-    for rel, sha in store.rendered_notes():
+    for rel, sha, seen in store.rendered_stats():
         try:
-            disk = read_note_text(inside_vault(layout.root, rel))
+            path = inside_vault(layout.root, rel)
+            info = path.stat()
+        except (VaultError, OSError):
+            continue  # a note deleted as a whole is written again when it is next needed
+        stat = f"{info.st_mtime_ns}:{info.st_size}"
+        if stat == seen:
+            continue  # untouched since it was last found as factbook wrote it
+        try:
+            disk = read_note_text(path)
         except VaultError as exc:
             log.warning("%s", exc)
             continue
-        if disk is None or text_hash(disk) == sha:
+        if disk is None:
+            continue
+        if text_hash(disk) == sha:
+            store.set_rendered_stat(rel, stat)
             continue
         changes += apply_read_back(store, rel, read_back(store.rendered_base(rel), disk), up_to)
     if changes:
