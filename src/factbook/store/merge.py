@@ -126,6 +126,9 @@ class Merger:
                     known.claims.append(claim)
                     result.facts_merged += 1
                     self._retext(known.record)
+                    # The repeat may disagree with a report the fact's first source did not.
+                    others = [k for k in existing if k is not known]
+                    self._flag_conflicts(entity_id, claim, known.record, others, result)
                 return
         when = fact.date or doc_date
         record = FactRecord(0, entity_id, fact.text, "", fact.event, fact.stance,
@@ -136,16 +139,7 @@ class Merger:
         self.store.cite(record.id, doc_id, fact.text, passage)
         record.citations.append(Citation(doc_id, fact.text, passage))
         result.facts_added += 1
-        for known in existing:
-            if any(conflicting(claim, other) for other in known.claims):
-                self.store.add_conflict(record.id, known.record.id)
-                known.record.conflicts.append(record.id)
-                record.conflicts.append(known.record.id)
-                self.store.add_review_item("conflict", entity_id, None,
-                                           f"conflicting reports: {fact.text[:160]}", self.run_id,
-                                           fact_id=record.id)
-                result.conflicts += 1
-                result.review_items += 1
+        self._flag_conflicts(entity_id, claim, record, existing, result)
         if fact.confidence < LOW_CONFIDENCE:
             self.store.add_review_item("low-confidence", entity_id, None,
                                        f"low confidence ({fact.confidence:.2f}): {fact.text[:160]}",
@@ -153,6 +147,23 @@ class Merger:
             result.review_items += 1
         everything.append(_Known(record, [claim]))
         self._supersede(existing, record)
+
+    def _flag_conflicts(self, entity_id: int, claim: Claim, record: FactRecord,
+                        candidates: list[_Known], result: MergeResult) -> None:
+        """Mark `record` (which now states `claim`) as disputed by every candidate fact
+        whose claims contradict it, once per pair, each with a review item."""
+        for known in candidates:
+            if known.record.id in record.conflicts:
+                continue
+            if any(conflicting(claim, other) for other in known.claims):
+                self.store.add_conflict(record.id, known.record.id)
+                known.record.conflicts.append(record.id)
+                record.conflicts.append(known.record.id)
+                self.store.add_review_item("conflict", entity_id, None,
+                                           f"conflicting reports: {claim.text[:160]}", self.run_id,
+                                           fact_id=record.id)
+                result.conflicts += 1
+                result.review_items += 1
 
     def _supersede(self, existing: list[_Known], new: FactRecord) -> None:
         """Move older facts about the same thing to History (or the new one, when it is older)."""
