@@ -49,3 +49,18 @@ def test_the_adopted_note_keeps_its_content_and_its_created_date(cli, vault, tmp
     for topic in re.findall(r"^- (.+)$", original.split("## Topics")[1].split("##")[0], re.M):
         assert topic.replace("â€™", "’") in text
     assert "â€" not in text
+
+
+def test_a_document_naming_an_entity_only_a_later_document_introduces_is_read_again(cli, vault, tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    # Sorted first, this one names the company without any cue that it is one.
+    (docs / "a-mail.txt").write_text(
+        "Hi team,\n\nBrackenridge Tooling approved a budget of $90,000 for the pilot.\n",
+        encoding="utf-8")
+    (docs / "b-article.txt").write_text(
+        "Brackenridge Tooling Inc said on Monday it hired 120 machinists in 2026.\n",
+        encoding="utf-8")
+    cli("ingest", docs, "--vault", vault)
+    note = (vault / "Accounts" / "Brackenridge Tooling.md").read_text(encoding="utf-8")
+    assert "$90,000" in note and "120 machinists" in note

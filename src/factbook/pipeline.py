@@ -21,6 +21,7 @@ from factbook.outputs import OutputSettings, RunOutputs, write_outputs
 from factbook.persona import Persona, learn_colleagues, personalize
 from factbook.profiles import Profile, apply_profile, profile_for
 from factbook.resolve.entities import EntityIndex
+from factbook.resolve.gazetteer import Gazetteer
 from factbook.sources import iter_files, read_path
 from factbook.sources.base import MAX_BYTES, content_hash
 from factbook.store.base import Store
@@ -158,6 +159,7 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
     created: set[int] = set()
     touched: set[int] = set()
     new_docs: list[int] = []
+    looked_at: list[_Seen] = []
     written: list[str] = []
     near = DuplicateFinder(store)
     status = "failed"
@@ -181,8 +183,11 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
                     created |= result.entities_created
                     touched |= result.entities_touched
                     _count(report, result, doc)
+                    if not doc.note_type:
+                        looked_at.append(_Seen(doc, result.document_id, set(result.entities_touched)))
                 if progress:
                     progress(min(start + BATCH, len(files)), len(files))
+            touched |= _second_look(looked_at, created, index, extractor, merger, report, tailoring)
             report.entities_created = len(created)
             report.entities_updated = len(touched - created)
             writer = NoteWriter(layout, store, run_id, dry_run=dry_run, glossary=glossary,
@@ -203,6 +208,37 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
             report.llm_usage = asdict(take_usage())
         _finish(store, run_id, status, report)
     return report, written
+
+
+@dataclass
+class _Seen:
+    """A document of this run, its id in the store and the entities it was linked to."""
+
+    doc: Document
+    document_id: int
+    linked: set[int]
+
+
+def _second_look(seen: list[_Seen], created: set[int], index: EntityIndex, extractor: Extractor,
+                 merger: Merger, report: RunReport, tailoring: Tailoring) -> set[int]:
+    """Read again the documents of this run that name an entity a later document of the
+    run introduced (with too little evidence in their own text to be found alone), now
+    that the entity is known; returns the entities that gained facts or links. Only for
+    extractors that are cheap to run twice (`second_look = True`)."""
+    if not created or not seen or not getattr(extractor, "second_look", False):
+        return set()
+    gazetteer = Gazetteer([index.entities[e] for e in created if e in index.entities])
+    again = [s for s in seen if gazetteer.entities_in(s.doc.text) - s.linked]
+    touched: set[int] = set()
+    ids = {s.doc.sha256: s.document_id for s in again}
+    for doc, extraction in _extract_batch([s.doc for s in again], extractor, index, report, tailoring):
+        result = MergeResult(ids[doc.sha256])
+        merger.merge_facts(result.document_id, doc, extraction, "extracted", result)
+        touched |= result.entities_touched
+        report.facts_added += result.facts_added
+        report.facts_merged += result.facts_merged
+        report.conflicts += result.conflicts
+    return touched
 
 
 def _finish(store: Store, run_id: int, status: str, report: RunReport) -> None:

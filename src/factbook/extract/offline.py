@@ -24,6 +24,8 @@ class OfflineExtractor:
 
     name = "offline"
     concurrency = 1
+    # Cheap enough to read a document again once a later one has made a name known.
+    second_look = True
 
     def __init__(self) -> None:
         self._index_of: tuple[list[KnownEntity], int] | None = None

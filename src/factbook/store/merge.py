@@ -59,14 +59,7 @@ class Merger:
         """Store `document` and everything extracted from it."""
         doc_id = self.store.add_document(document, self.run_id, extraction.summary, extraction.topics)
         result = MergeResult(doc_id)
-        ids = {m.name: self.resolve(m, document, result) for m in extraction.mentions}
-        for mention in extraction.mentions:
-            self.store.link_document(doc_id, ids[mention.name], mention.count)
-        for fact in extraction.facts:
-            subjects = sorted({ids[s] for s in fact.subjects if s in ids})
-            for entity_id in subjects:
-                self.add_fact(entity_id, [s for s in subjects if s != entity_id], fact, doc_id,
-                              origin, result, document.date)
+        ids = self.merge_facts(doc_id, document, extraction, origin, result)
         for task in extraction.tasks:
             ents = sorted({ids[s] for s in task.subjects if s in ids})
             if self.store.find_task(task_key(task.text), ents) is not None:
@@ -77,8 +70,23 @@ class Merger:
             ents = sorted({ids[s] for s in decision.subjects if s in ids})
             self.store.add_decision(doc_id, decision.text, decision.date or document.date, ents)
             result.entities_touched.update(ents)
-        result.entities_touched.update(ids.values())
         return result
+
+    def merge_facts(self, doc_id: int, document: Document, extraction: Extraction,
+                    origin: str, result: MergeResult) -> dict[str, int]:
+        """Resolve a stored document's mentions, link them, and merge its facts; returns
+        the entity id of each mention. Merging a document's facts again adds only what is
+        new: a fact it already cites stays as it is."""
+        ids = {m.name: self.resolve(m, document, result) for m in extraction.mentions}
+        for mention in extraction.mentions:
+            self.store.link_document(doc_id, ids[mention.name], mention.count)
+        for fact in extraction.facts:
+            subjects = sorted({ids[s] for s in fact.subjects if s in ids})
+            for entity_id in subjects:
+                self.add_fact(entity_id, [s for s in subjects if s != entity_id], fact, doc_id,
+                              origin, result, document.date)
+        result.entities_touched.update(ids.values())
+        return ids
 
     def resolve(self, mention: Mention, document: Document, result: MergeResult) -> int:
         """The entity id for a mention, creating the entity when the vault has none."""
