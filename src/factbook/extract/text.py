@@ -106,11 +106,26 @@ def paragraphs(body: str, wrapped: bool | None = None) -> list[tuple[str, bool]]
         if current:
             out.append((" ".join(current), False))
         return out
+    after_blank = True
     for line in lines:
-        if line.strip():
-            bullet = bool(_BULLET.match(line)) and line.lstrip()[:1] in "-*•+"
-            out.append((_BULLET.sub("", line).strip() if bullet else line.strip(), bullet))
+        if not line.strip():
+            after_blank = True
+            continue
+        bullet = bool(_BULLET.match(line)) and line.lstrip()[:1] in "-*•+"
+        text = _BULLET.sub("", line).strip() if bullet else line.strip()
+        if out and not bullet and not after_blank and _continues(out[-1][0], text):
+            out[-1] = (f"{out[-1][0]} {text}", out[-1][1])  # a soft-wrapped line goes on
+        else:
+            out.append((text, bullet))
+        after_blank = False
     return out
+
+
+def _continues(previous: str, line: str) -> bool:
+    """True when `line` carries on the sentence `previous` left open (it starts in lower
+    case and `previous` is no heading and ends without closing punctuation)."""
+    return (line[:1].islower() and not previous.startswith("#")
+            and not previous.endswith((".", "!", "?", ":", ";", "\"", "”")))
 
 
 def split_sentences(paragraph: str) -> list[str]:
