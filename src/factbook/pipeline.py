@@ -174,6 +174,8 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
             _load_glossary_aliases(store, index, glossary)
             for start in range(0, len(files), BATCH):
                 batch = files[start:start + BATCH]
+                # Entities above this id were not yet known when this batch was extracted.
+                known_up_to = max(index.entities, default=0)
                 docs = _read_batch(batch, store, report, max_file_bytes, near)
                 _keep_originals(docs, layout, dry_run)
                 for doc, extraction in _extract_batch(docs, extractor, index, report, tailoring):
@@ -184,7 +186,8 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
                     touched |= result.entities_touched
                     _count(report, result, doc)
                     if not doc.note_type:
-                        looked_at.append(_Seen(doc, result.document_id, set(result.entities_touched)))
+                        looked_at.append(_Seen(doc, result.document_id,
+                                               set(result.entities_touched), known_up_to))
                 if progress:
                     progress(min(start + BATCH, len(files)), len(files))
             touched |= _second_look(looked_at, created, index, extractor, merger, report, tailoring)
@@ -217,6 +220,7 @@ class _Seen:
     doc: Document
     document_id: int
     linked: set[int]
+    known_up_to: int
 
 
 def _second_look(seen: list[_Seen], created: set[int], index: EntityIndex, extractor: Extractor,
@@ -228,7 +232,10 @@ def _second_look(seen: list[_Seen], created: set[int], index: EntityIndex, extra
     if not created or not seen or not getattr(extractor, "second_look", False):
         return set()
     gazetteer = Gazetteer([index.entities[e] for e in created if e in index.entities])
-    again = [s for s in seen if gazetteer.entities_in(s.doc.text) - s.linked]
+    # Only entities the document could not know when it was read, and is not linked to.
+    again = [s for s in seen
+             if any(e > s.known_up_to and e not in s.linked for e in gazetteer.entities_in(s.doc.text))]
+    log.info("second look at %d of %d documents", len(again), len(seen))
     touched: set[int] = set()
     ids = {s.doc.sha256: s.document_id for s in again}
     for doc, extraction in _extract_batch([s.doc for s in again], extractor, index, report, tailoring):

@@ -9,8 +9,10 @@ import ahocorasick
 
 from factbook.models import KnownEntity
 
-# Shorter surface forms (initials, two-letter tickers) match too much text to be a cue.
+# Shorter surface forms (initials, two-letter tickers) match too much text to be a cue,
+# and so do single words ("First", "National"): a name must have two words or more.
 MIN_LENGTH = 4
+MIN_WORDS = 2
 
 
 class Gazetteer:
@@ -21,7 +23,7 @@ class Gazetteer:
         names: dict[str, set[int]] = {}
         for entity in entities:
             for name in {entity.name, *entity.aliases}:
-                if len(name) >= MIN_LENGTH and not name.islower():
+                if len(name) >= MIN_LENGTH and not name.islower() and len(name.split()) >= MIN_WORDS:
                     names.setdefault(name, set()).add(entity.id)
         for name, ids in names.items():
             self._automaton.add_word(name, (len(name), frozenset(ids)))
