@@ -42,6 +42,10 @@ BATCH = 256
 
 Progress = Callable[[int, int], None]
 
+# A run of more new documents than this (a first import of a whole archive) is read
+# once: the second look would cost about a quarter of the run again.
+SECOND_LOOK_MAX = 5000
+
 
 @dataclass
 class Failure:
@@ -230,6 +234,9 @@ def _second_look(seen: list[_Seen], created: set[int], index: EntityIndex, extra
     that the entity is known; returns the entities that gained facts or links. Only for
     extractors that are cheap to run twice (`second_look = True`)."""
     if not created or not seen or not getattr(extractor, "second_look", False):
+        return set()
+    if len(seen) > SECOND_LOOK_MAX:
+        log.info("no second look: %d documents in one run (at most %d)", len(seen), SECOND_LOOK_MAX)
         return set()
     gazetteer = Gazetteer([index.entities[e] for e in created if e in index.entities])
     # Only entities the document could not know when it was read, and is not linked to.

@@ -27,7 +27,9 @@ years month months week weeks today yesterday company companies mln bln billion 
 percent dlrs dollars per cent share shares inc corp co ltd plc group including
 based several many much well still even yet however since already around about nearly
 approximately total further set made make makes given among across within without upon
-soon later earlier believed""".split()) | ROLE_WORDS
+soon later earlier believed onto via amid toward towards despite versus vs unlike near
+beyond along against throughout eleven twelve thirteen fifteen twenty thirty forty fifty
+hundred hundreds thousand thousands dozen dozens half""".split()) | ROLE_WORDS
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d[\d.,]*|[^\sA-Za-z\d]")
 _MAX_TOPICS = 4
 
