@@ -78,3 +78,13 @@ def test_opposite_actions_are_different_claims():
     sold = claim("Kestrel Partners sold its entire 6.0 pct stake in Ormond Corp.", ["pct:6"],
                  "deal", entities=[2])
     assert not same_claim(bought, sold)
+
+
+def test_a_plan_and_its_completion_are_two_claims():
+    from factbook.resolve.facts import Claim, same_claim
+
+    plan = Claim("Tidewater Freight will deliver 30 trailers to Harborline Foods by May.")
+    done = Claim("Tidewater Freight delivered 30 trailers to Harborline Foods in April.")
+    again = Claim("Tidewater Freight will deliver 30 trailers to Harborline Foods by May, it said.")
+    assert not same_claim(plan, done)
+    assert same_claim(plan, again)

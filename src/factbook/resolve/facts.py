@@ -14,6 +14,11 @@ _STOP = frozenset("a an the of to in on for and or by with at from as is was are
 # Jaccard overlap of content words above which two claims without figures are one.
 SAME_TEXT = 0.6
 
+# Words that put a claim in the future: a plan and its completion are two facts
+# ("will supply 12 racks by April", then "delivered 12 racks in March").
+_PLANNED = re.compile(r"\b(?:will|would|shall|plans?|planned|planning|intends?|expects? to|"
+                      r"aims? to|is to|are to|set to|going to|to be)\b", re.I)
+
 
 @dataclass(frozen=True)
 class Claim:
@@ -35,6 +40,11 @@ class Claim:
     def actions(self) -> frozenset[str]:
         """The directions of change the claim states, computed once."""
         return actions(self.text)
+
+    @cached_property
+    def planned(self) -> bool:
+        """True when the claim says what is to happen rather than what happened."""
+        return bool(_PLANNED.search(self.text))
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -110,7 +120,8 @@ def _alike(a: Claim, b: Claim) -> bool:
             return True
         if a.entities == b.entities and words >= 0.25:
             return True
-    return words >= SAME_TEXT
+    # Words alone make one claim only when both say what happened, or both what will.
+    return words >= SAME_TEXT and a.planned == b.planned
 
 
 def conflicting(a: Claim, b: Claim) -> bool:
