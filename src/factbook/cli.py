@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -29,6 +31,7 @@ from factbook.pipeline import rebuild as rebuild_notes
 from factbook.profiles import profiles_from_config
 from factbook.query.entities import find_entity
 from factbook.store import open_store
+from factbook.store.base import Store
 from factbook.vault.layout import VaultLayout
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -56,6 +59,17 @@ def _layout(vault: Path | None, must_exist: bool = True) -> VaultLayout:
     if must_exist and not root.is_dir():
         raise FactbookError(f"no vault at {root}", hint=f"create one with `factbook init {root}`")
     return VaultLayout(root, load_config(root))
+
+
+@contextmanager
+def _opened(vault: Path | None) -> Iterator[tuple[VaultLayout, Store]]:
+    """The vault's layout and its open store, closed again on the way out."""
+    layout = _layout(vault)
+    store = open_store(layout.state_dir)
+    try:
+        yield layout, store
+    finally:
+        store.close()
 
 
 def init_vault(root: Path) -> VaultLayout:
@@ -263,13 +277,9 @@ def status(vault: VaultOption = None, as_json: JsonOption = False) -> None:
     Example: factbook status --vault ~/Vault
     """
     try:
-        layout = _layout(vault)
-        store = open_store(layout.state_dir)
-        try:
+        with _opened(vault) as (layout, store):
             counts = store.counts()
             runs = store.runs(5)
-        finally:
-            store.close()
     except FactbookError as exc:
         _fail(exc)
     if as_json:
@@ -307,13 +317,9 @@ def show(entity: Annotated[str, typer.Argument(help="An entity's name or alias."
     Example: factbook show "Acme Corp" --vault ~/Vault
     """
     try:
-        layout = _layout(vault)
-        store = open_store(layout.state_dir)
-        try:
+        with _opened(vault) as (layout, store):
             record = find_entity(store, entity)
             facts = [f for f in store.facts_for_entity(record.id) if f.status == "active"]
-        finally:
-            store.close()
         note = layout.root / record.note_path
         text = note.read_text(encoding="utf-8") if note.exists() else ""
     except FactbookError as exc:
@@ -335,13 +341,9 @@ def rebuild(vault: VaultOption = None, dry_run: Annotated[bool, typer.Option(
     Example: factbook rebuild --vault ~/Vault
     """
     try:
-        layout = _layout(vault)
-        store = open_store(layout.state_dir)
-        try:
+        with _opened(vault) as (layout, store):
             written = rebuild_notes(layout, store, dry_run=dry_run, wait=wait,
                                     glossary=load_glossary(layout.state_dir))
-        finally:
-            store.close()
     except FactbookError as exc:
         _fail(exc)
     if as_json:
@@ -365,9 +367,7 @@ def review(vault: VaultOption = None,
     from factbook.vault import curate
 
     try:
-        layout = _layout(vault)
-        store = open_store(layout.state_dir)
-        try:
+        with _opened(vault) as (layout, store):
             if accept_id is not None and reject_id is not None:
                 raise FactbookError("give --accept or --reject, not both")
             if accept_id is not None or reject_id is not None:
@@ -376,8 +376,6 @@ def review(vault: VaultOption = None,
                 items = None
             else:
                 items = open_reviews(store)
-        finally:
-            store.close()
     except FactbookError as exc:
         _fail(exc)
     if items is None:
@@ -407,12 +405,8 @@ def merge_command(keep: Annotated[str, typer.Argument(help="The entity that stay
     from factbook.vault import curate
 
     try:
-        layout = _layout(vault)
-        store = open_store(layout.state_dir)
-        try:
+        with _opened(vault) as (layout, store):
             outcome = curate.merge(layout, store, keep, gone)
-        finally:
-            store.close()
     except FactbookError as exc:
         _fail(exc)
     _print_outcome(outcome, as_json)
@@ -429,12 +423,8 @@ def alias(entity: Annotated[str, typer.Argument(help="An entity's name or alias.
     from factbook.vault import curate
 
     try:
-        layout = _layout(vault)
-        store = open_store(layout.state_dir)
-        try:
+        with _opened(vault) as (layout, store):
             outcome = curate.add_alias(layout, store, entity, name)
-        finally:
-            store.close()
     except FactbookError as exc:
         _fail(exc)
     _print_outcome(outcome, as_json)
@@ -570,12 +560,8 @@ def brief_command(
     from factbook.query.common import parse_day
 
     try:
-        layout = _layout(vault)
-        store = open_store(layout.state_dir)
-        try:
+        with _opened(vault) as (layout, store):
             result = brief(store, entity, parse_day(since, "--since"))
-        finally:
-            store.close()
         summary = _brief_prose(layout, result) if prose else None
         written = write_brief(layout, result, summary) if write else None
     except FactbookError as exc:
