@@ -84,3 +84,20 @@ def test_user_turn_fences_the_text_with_a_marker_derived_from_it():
     ]
     assert fence_id("Body") != fence_id("Body.")
     assert build_messages(document, chunk, known)[1]["content"] == message
+
+
+def test_the_users_settings_reach_the_prompt_in_a_fixed_order():
+    from factbook.extract.llm_prompt import guidance_lines
+    from factbook.models import Context
+    from factbook.persona import Persona
+    from factbook.profiles import Profile
+
+    context = Context(glossary={"SLA": "service level agreement", "QBR": "quarterly business review"},
+                      persona=Persona(name="Dana Whitlow", company="OrchardIQ"),
+                      profile=Profile(name="sales", keywords={"renewal": 3.0}))
+    lines = guidance_lines(context, "We signed the SLA after the QBR.")
+    assert lines[0].startswith("Reader: The notes belong to Dana Whitlow at OrchardIQ.")
+    assert lines[1].startswith("Focus:") and "renewal" in lines[1]
+    assert lines[2] == "Glossary: SLA = service level agreement; QBR = quarterly business review"
+    assert guidance_lines(context, "We signed the SLA after the QBR.") == lines
+    assert guidance_lines(Context(), "anything") == ()

@@ -24,8 +24,8 @@ from pydantic import ValidationError
 from factbook.errors import ConfigError, LLMError
 from factbook.extract.llm_convert import to_extraction
 from factbook.extract.llm_prompt import (
-    Chunk, build_messages, estimate_tokens, known_in_text, repair_messages, split_chunks,
-    user_message,
+    Chunk, build_messages, estimate_tokens, guidance_lines, known_in_text, repair_messages,
+    split_chunks, user_message,
 )
 from factbook.extract.llm_schema import (
     SCHEMA_VERSION, ExtractionAnswer, merge_answers, parse_answer, response_format,
@@ -236,7 +236,8 @@ class LLMExtractor:
             for chunk in chunks:
                 known = known_in_text(context.known, chunk.text)
                 listed.update((k.id, k) for k in known)
-                answers.append(self._answer(document, self._request(document, chunk, known)))
+                guidance = guidance_lines(context, chunk.text)
+                answers.append(self._answer(document, self._request(document, chunk, known, guidance)))
         except LLMError as exc:
             with self._lock:
                 self._usage.failures += 1
@@ -251,11 +252,11 @@ class LLMExtractor:
             usage, self._usage = self._usage, LLMUsage()
         return usage
 
-    def _request(self, document: Document, chunk: Chunk,
-                 known: list[KnownEntity]) -> dict[str, Any]:
+    def _request(self, document: Document, chunk: Chunk, known: list[KnownEntity],
+                 guidance: tuple[str, ...] = ()) -> dict[str, Any]:
         request: dict[str, Any] = {
             "model": self.settings.model,
-            "messages": build_messages(document, chunk, known),
+            "messages": build_messages(document, chunk, known, guidance),
             "response_format": response_format(),
         }
         if self.settings.temperature is not None:

@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from factbook.models import Document, KnownEntity
+from factbook.models import Context, Document, KnownEntity
 
 # Tokens are estimated as characters / 4, the usual figure for English text with
 # OpenAI-style BPE vocabularies. tiktoken would be exact for OpenAI models, but it
@@ -195,13 +195,16 @@ def fence_id(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def user_message(document: Document, chunk: Chunk, known: list[KnownEntity]) -> str:
-    """The user turn: document metadata (JSON-quoted, so it cannot break lines),
+def user_message(document: Document, chunk: Chunk, known: list[KnownEntity],
+                 guidance: tuple[str, ...] = ()) -> str:
+    """The user turn: document metadata (JSON-quoted, so it cannot break lines), the
+    user's own guidance (who "I" is, what to emphasise, the short forms the chunk uses),
     the known entities to link to, and the chunk inside its fence."""
     lines = [
         f"Title: {json.dumps(document.title, ensure_ascii=False)}",
         f"Kind: {document.kind.value}",
         f"Document date: {document.date.isoformat() if document.date else 'unknown'}",
+        *guidance,
     ]
     if chunk.total > 1:
         lines.append(f"Part {chunk.index + 1} of {chunk.total} of the document.")
@@ -222,13 +225,32 @@ def _known_line(entity: KnownEntity) -> str:
     return f"{line} aka {aliases}" if aliases else line
 
 
-def build_messages(document: Document, chunk: Chunk,
-                   known: list[KnownEntity]) -> list[dict[str, str]]:
+def build_messages(document: Document, chunk: Chunk, known: list[KnownEntity],
+                   guidance: tuple[str, ...] = ()) -> list[dict[str, str]]:
     """The chat messages for one chunk: the fixed system prompt, then the user turn."""
     return [
         {"role": "system", "content": SYSTEM_PROMPT},
-        {"role": "user", "content": user_message(document, chunk, known)},
+        {"role": "user", "content": user_message(document, chunk, known, guidance)},
     ]
+
+
+def guidance_lines(context: Context, text: str) -> tuple[str, ...]:
+    """The user's settings that bear on one chunk, in a fixed order (so the request, and
+    its cache key, stay the same): who the notes belong to, what to emphasise, and the
+    glossary terms the chunk uses."""
+    from factbook.glossary import Glossary
+    from factbook.persona import describe as describe_persona
+    from factbook.profiles import describe as describe_profile
+
+    lines = []
+    if context.persona is not None and context.persona.name:
+        lines.append(f"Reader: {describe_persona(context.persona)}")
+    if context.profile is not None:
+        lines.append(f"Focus: {describe_profile(context.profile)}")
+    terms = Glossary(terms=dict(context.glossary)).terms_in(text) if context.glossary else []
+    if terms:
+        lines.append("Glossary: " + "; ".join(f"{short} = {meaning}" for short, meaning in terms))
+    return tuple(" ".join(line.split()) for line in lines)
 
 
 def repair_messages(messages: list[dict[str, str]], answer: str,
