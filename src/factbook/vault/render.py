@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from factbook.models import NOTE_TYPE, EntityKind
+from factbook.models import NOTE_TYPE
 from factbook.store.base import DocumentRecord, EntityRecord, FactRecord, Store
 from factbook.vault.frontmatter import render_front_matter
 from factbook.vault.layout import link, tag_slug
