@@ -130,8 +130,8 @@ class _Names:
     def __init__(self, text: str, known: list[KnownEntity]) -> None:
         self._text = text
         self._folded = text.casefold()
-        # Every form of a listed known entity leads to it, so that "AWS" becomes
-        # the vault's "Amazon Web Services" when the vault has that alias.
+        # Every form of a listed known entity leads to it, so that "HDS" becomes
+        # the vault's "Harbor Data Systems" when the vault has that alias.
         self._known = {form.casefold(): k for k in reversed(known)
                        for form in (*k.aliases, k.name)}
         self._by_form: dict[str, Mention] = {}

@@ -202,7 +202,7 @@ def normalize_figure(value: str) -> str | None:
     """A figure as "unit:number" with the number in full ("usd:80000000000"), or None.
 
     Accepts the small slips models make: thousands separators, a trailing
-    multiplier word ("usd:80 billion"), a unit word for a code.
+    multiplier word ("usd:45 billion"), a unit word for a code.
     """
     text = value.strip().lower().replace(" ", "") if ":" in value else ""
     match = _FIGURE.fullmatch(text.replace(",", "")) if text else None

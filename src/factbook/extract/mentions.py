@@ -89,7 +89,7 @@ def group(cands: dict[str, Candidate], accepted: dict[str, EntityKind], publishe
             hit = next((o for s2, o in owner.items() if _initials(s2) == surface), None)
             if hit:
                 owner[surface] = hit
-    # Parenthetical definitions: "Acme Web Services (AWS)".
+    # Parenthetical definitions: "Harbor Data Systems (HDS)".
     for surface, cand in cands.items():
         for cue in cand.cues:
             if cue.startswith("defines:") and surface in owner:

@@ -11,11 +11,11 @@ Two texts are one source when their estimated Jaccard similarity is at least
 `THRESHOLD` and their figures do not disagree (each states a figure the other
 lacks: a daily market report that repeats yesterday's wording with new
 amounts is another report, not a copy). Measured with bench/dedup_threshold.py on the
-Reuters-21578 stories and with tests/sources/test_dedup.py:
+benchmark wire-story collection (../shared/data) and with tests/sources/test_dedup.py:
 - copies of one e-mail (other headers, re-wrapped, gateway footer): 1.0;
 - one wire story under another header and sign-off: 0.73;
 - two stories of the same wire (shared dateline and sign-off): 0.02;
-- Reuters, first 3 files (2,336 distinct bodies): at 0.6, 74 stories have a
+- the collection's first 3 files (2,336 distinct bodies): at 0.6, 74 stories have a
   partner without the figures rule, 68 with it (34 pairs); the lowest merged
   pairs (0.62-0.74) are all re-sent or extended versions of one story, while
   templated reports of different days that differ only in their amounts
