@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
 
 from factbook.cli import init_vault
 from factbook.extract.offline import OfflineExtractor

@@ -3,49 +3,32 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from factbook.query.brief import brief
 from factbook.query.brief_prose import ProseError, write_prose
+from tests.http_fake import JsonServer
 
 
-class ChatServer:
+class ChatServer(JsonServer):
     """`POST /v1/chat/completions`: answers with `reply(user_message)`; records requests."""
 
     def __init__(self, reply) -> None:
-        self.requests: list[dict] = []
-        outer = self
+        def respond(path: str, body: dict) -> tuple[int, dict]:
+            user = next(m["content"] for m in body["messages"] if m["role"] == "user")
+            return 200, {
+                "id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
+                "choices": [{"index": 0, "finish_reason": "stop",
+                             "message": {"role": "assistant", "content": reply(user)}}],
+                "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+            }
+        super().__init__(respond)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the http.server API)
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.requests.append(body)
-                user = next(m["content"] for m in body["messages"] if m["role"] == "user")
-                answer = json.dumps({
-                    "id": "c1", "object": "chat.completion", "created": 0, "model": body["model"],
-                    "choices": [{"index": 0, "finish_reason": "stop",
-                                 "message": {"role": "assistant", "content": reply(user)}}],
-                    "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-                }).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    @property
+    def requests(self) -> list[dict]:
+        """The request bodies, in order."""
+        return [call["body"] for call in self.calls]
 
 
 def _cite_first_link(user: str) -> str:

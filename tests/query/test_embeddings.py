@@ -4,9 +4,7 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 import zlib
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -15,6 +13,7 @@ from factbook.query.embeddings import (
     EmbeddingSettings, EndpointEmbedder, index_embeddings, local_model_installed, make_embedder,
 )
 from factbook.query.search import search
+from tests.http_fake import JsonServer
 
 DIMS = 32
 # Words the fake model treats as one meaning, so a query can match without sharing a word.
@@ -30,45 +29,24 @@ def fake_vector(text: str) -> list[float]:
     return [v / norm for v in vec]
 
 
-class EmbeddingServer:
+class EmbeddingServer(JsonServer):
     """`POST /v1/embeddings` in the OpenAI format; records every request."""
 
     def __init__(self, fail: bool = False) -> None:
-        self.requests: list[dict] = []
-        outer = self
+        def respond(path: str, body: dict) -> tuple[int, dict]:
+            if fail or path != "/v1/embeddings":
+                return (500 if fail else 404), {"error": {"message": "down"}}
+            texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
+            data = [{"object": "embedding", "index": i, "embedding": fake_vector(t)}
+                    for i, t in reversed(list(enumerate(texts)))]  # out of order on purpose
+            return 200, {"object": "list", "data": data, "model": body["model"],
+                         "usage": {"prompt_tokens": 1, "total_tokens": 1}}
+        super().__init__(respond)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the http.server API)
-                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                outer.requests.append({"path": self.path, "auth": self.headers.get("Authorization"),
-                                       "body": body})
-                if fail or self.path != "/v1/embeddings":
-                    self.send_response(500 if fail else 404)
-                    self.send_header("Content-Type", "application/json")
-                    self.end_headers()
-                    self.wfile.write(b'{"error": {"message": "down"}}')
-                    return
-                texts = body["input"] if isinstance(body["input"], list) else [body["input"]]
-                data = [{"object": "embedding", "index": i, "embedding": fake_vector(t)}
-                        for i, t in reversed(list(enumerate(texts)))]  # out of order on purpose
-                reply = json.dumps({"object": "list", "data": data, "model": body["model"],
-                                    "usage": {"prompt_tokens": 1, "total_tokens": 1}}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+    @property
+    def requests(self) -> list[dict]:
+        """Every call: path, Authorization header and body."""
+        return self.calls
 
     def inputs(self) -> list[str]:
         return [t for r in self.requests for t in r["body"]["input"]]
