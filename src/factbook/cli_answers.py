@@ -13,7 +13,6 @@ import typer
 from factbook.cli import JsonOption, VaultOption, _fail, _layout, _opened, app, err, init_vault, out
 from factbook.config import resolve_vault
 from factbook.errors import FactbookError
-from factbook.store import open_store
 from factbook.vault.layout import VaultLayout
 
 
@@ -49,16 +48,12 @@ def search_command(
     from factbook.query.search import RESULT_TYPES, format_search, search
 
     try:
-        layout = _layout(vault)
-        choice = _embedder(layout, semantic)
-        store = open_store(layout.state_dir)
-        try:
+        with _opened(vault) as (layout, store):
+            choice = _embedder(layout, semantic)
             result = search(store, query, layout=layout, entity=entity, kind=kind,
                             since=parse_day(since, "--since"), until=parse_day(until, "--until"),
                             types=tuple(only or RESULT_TYPES), limit=limit,
                             embedder=choice.embedder, notice=choice.notice)
-        finally:
-            store.close()
     except FactbookError as exc:
         _fail(exc)
     print(json.dumps(result.to_dict(), indent=2) if as_json else format_search(result))
@@ -80,11 +75,8 @@ def timeline_command(
     from factbook.query.timeline import format_timeline, timeline
 
     try:
-        store = open_store(_layout(vault).state_dir)
-        try:
+        with _opened(vault) as (_, store):
             result = timeline(store, entity, parse_day(since, "--since"), parse_day(until, "--until"))
-        finally:
-            store.close()
     except FactbookError as exc:
         _fail(exc)
     print(json.dumps(result.to_dict(), indent=2) if as_json else format_timeline(result))

@@ -31,6 +31,7 @@ from factbook.vault.adopt import adopt_note
 from factbook.vault.gitlog import commit_message, commit_run
 from factbook.vault.journal import journaled, recover_vault
 from factbook.vault.layout import VaultLayout
+from factbook.vault.render import REVIEW_TAG
 from factbook.vault.lock import vault_lock
 from factbook.vault.originals import keep_originals
 from factbook.vault.sync import NoteWriter, read_back_vault
@@ -414,7 +415,7 @@ def _merge_one(merger: Merger, doc: Document, extraction: Extraction | None) -> 
             merger.store.add_alias(entity_id, alias)
         if note.created:
             merger.store.set_created(entity_id, note.created)
-        if "needs-review" in note.adopted.get("tags", []):
+        if REVIEW_TAG in note.adopted.get("tags", []):
             # The person's own flag becomes a review item: it stays until they remove it.
             merger.store.add_review_item("flagged-in-note", entity_id, None,
                                          f"{doc.path} was tagged needs-review", merger.run_id)

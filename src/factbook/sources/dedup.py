@@ -3,9 +3,10 @@ under another header, are one source.
 
 A document's `Signature` is a MinHash (datasketch) of its word 3-gram
 shingles after normalization (case, punctuation and layout ignored), plus the
-set of figures it states. `NearDuplicateIndex` (MinHashLSH) answers "have I
-seen this text, or one close to it?" and can be rebuilt from stored
-signatures (`Signature.to_bytes` / `Signature.from_bytes`).
+set of figures it states. Candidates are found by LSH band keys (`band_keys`):
+`NearDuplicateIndex` keeps them in memory and answers "have I seen this text, or
+one close to it?"; the store keeps the same keys for the sources of past runs
+(store/duplicates.py). Signatures are stored with `Signature.to_bytes`.
 
 Two texts are one source when their estimated Jaccard similarity is at least
 `THRESHOLD` and their figures do not disagree (each states a figure the other
@@ -28,7 +29,7 @@ import re
 import struct
 from dataclasses import dataclass
 
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash
 
 NUM_PERM = 128
 THRESHOLD = 0.6
@@ -137,14 +138,14 @@ def text_hash(text: str) -> str:
 
 
 class NearDuplicateIndex:
-    """Keys of the documents seen so far, searchable by near-identical text."""
+    """Keys of the documents seen so far, searchable by near-identical text, through
+    their band keys (the same ones the store keeps for past runs)."""
 
     def __init__(self, threshold: float = THRESHOLD, num_perm: int = NUM_PERM) -> None:
         """An empty index; `threshold` is the estimated Jaccard similarity that counts as a duplicate."""
         self.threshold = threshold
         self.num_perm = num_perm
-        # The LSH finds candidates at a lower bar; each is then checked exactly.
-        self._lsh = MinHashLSH(threshold=max(0.1, threshold - 0.1), num_perm=num_perm)
+        self._bands: dict[int, list[str]] = {}
         self._signatures: dict[str, Signature] = {}
 
     def __len__(self) -> int:
@@ -168,7 +169,8 @@ class NearDuplicateIndex:
         if key in self._signatures:
             return
         self._signatures[key] = sig
-        self._lsh.insert(key, sig.minhash)
+        for band in band_keys(sig):
+            self._bands.setdefault(band, []).append(key)
 
     def find(self, text: str) -> str | None:
         """The key of the most similar near-duplicate of `text` already added, or None."""
@@ -180,11 +182,12 @@ class NearDuplicateIndex:
         """Like `find`, for a signature already computed or stored."""
         if isinstance(sig, (bytes, bytearray, memoryview)):
             sig = Signature.from_bytes(bytes(sig))
+        candidates = {key for band in band_keys(sig) for key in self._bands.get(band, [])}
         best: tuple[float, str] | None = None
-        for key in self._lsh.query(sig.minhash):
+        for key in sorted(candidates):
             other = self._signatures[key]
             score = similarity(sig, other)
             if score >= self.threshold and not figures_disagree(sig, other) \
-                    and (best is None or (score, str(key)) > best):
-                best = (score, str(key))
+                    and (best is None or (score, key) > best):
+                best = (score, key)
         return best[1] if best else None

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from factbook.models import Document
-from factbook.sources.dedup import Signature, band_keys, is_near_duplicate, signature
+from factbook.sources.dedup import (
+    NearDuplicateIndex, Signature, band_keys, is_near_duplicate, signature,
+)
 from factbook.store.base import Store
 
 
@@ -24,7 +26,7 @@ class DuplicateFinder:
 
     store: Store
     pending: dict[str, Signed] = field(default_factory=dict)
-    _run_bands: dict[int, list[tuple[str, Signature]]] = field(default_factory=dict)
+    this_run: NearDuplicateIndex = field(default_factory=NearDuplicateIndex)
 
     def check(self, doc: Document) -> str | None:
         """The path of a source `doc` nearly duplicates; else remember `doc` and return None."""
@@ -33,12 +35,10 @@ class DuplicateFinder:
         for path, data in self.store.band_candidates(keys):
             if is_near_duplicate(sig, Signature.from_bytes(data)):
                 return path
-        for key in keys:
-            for path, other in self._run_bands.get(key, []):
-                if is_near_duplicate(sig, other):
-                    return path
-        for key in keys:
-            self._run_bands.setdefault(key, []).append((doc.path, sig))
+        similar = self.this_run.find_signature(sig)
+        if similar is not None:
+            return similar
+        self.this_run.add_signature(doc.path, sig)
         self.pending[doc.sha256] = Signed(sig.to_bytes(), keys)
         return None
 

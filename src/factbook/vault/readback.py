@@ -16,23 +16,21 @@ from datetime import date
 from factbook.store.base import Store
 from factbook.store.living import ACTIVE, DELETED, MOVED, SUPERSEDED
 from factbook.vault.notes import ParsedNote, parse_note, strip_lines
+from factbook.vault.render import CONFLICT_MARK, REVIEW_TAG
+from factbook.vault.tasks import parse_task_line as parse_task_line_of
+from factbook.vault.tasks import task_block_id
 from factbook.vault.ownership import (
     FRONT, LIST_KEYS, PREAMBLE, SECTIONS, block_id_of, list_scope, section_scope,
 )
 
 log = logging.getLogger(__name__)
 
-REVIEW_TAG = "needs-review"
-CONFLICT_MARK = "⚠ Conflicting report: "
 # Sections whose list lines are facts (a fact's line may move between them only by factbook).
 FACT_SECTIONS = ("key facts", "history")
 
 _CITES = re.compile(r"\s*\(((?:\[\[[^\]]+\]\])(?:,\s*\[\[[^\]]+\]\])*)\)\s*$")
 _LINK = re.compile(r"\[\[[^\]]+\]\]")
 _DATED = re.compile(r"^\d{4}-\d{2}-\d{2}:\s+")
-_TASK = re.compile(r"^\s*[-*+]\s+\[(.)\]\s+(.*?)\s*\^(t-[0-9a-f]+)\s*$")
-_DONE_ON = re.compile(r"✅\s*(\d{4}-\d{2}-\d{2})")
-_DUE = re.compile(r"📅\s*(\d{4}-\d{2}-\d{2})")
 
 
 @dataclass
@@ -82,17 +80,14 @@ def parse_fact_line(line: str) -> FactLine:
 
 
 def parse_task_line(line: str) -> TaskLine | None:
-    """A `- [x] … ✅ 2026-01-10 ^t-…` line as state, dates and wording; None if not a task."""
-    match = _TASK.match(line)
-    if not match:
+    """A `- [x] … ✅ 2026-01-10 ^t-…` line as state, dates and wording; None if not a task
+    factbook wrote (no `^t-` block id). The line itself is read by `vault.tasks`."""
+    bid = task_block_id(line)
+    task = parse_task_line_of(line) if bid and bid.startswith("t-") else None
+    if task is None:
         return None
-    status = match.group(1)
-    text = line[:match.start(3)].rstrip().removesuffix("^").rstrip()
-    done_on = _DONE_ON.search(match.group(2))
-    due = _DUE.search(match.group(2))
-    return TaskLine(line=text, done=status not in (" ", "/"),
-                    done_on=date.fromisoformat(done_on.group(1)) if done_on else None,
-                    due=date.fromisoformat(due.group(1)) if due else None)
+    text = line.rstrip()[:-len(bid)].rstrip().removesuffix("^").rstrip()
+    return TaskLine(line=text, done=task.done, done_on=task.done_on, due=task.due)
 
 
 def _block_lines(note: ParsedNote) -> dict[str, tuple[str, str]]:

@@ -18,6 +18,8 @@ RECENT_CONTEXT_CAP = 12
 TOPICS_CAP = 6
 RELATED_CAP = 12
 REVIEW_TAG = "needs-review"
+# Marks each side of a disagreement in Key Facts (read back by vault/readback.py).
+CONFLICT_MARK = "⚠ Conflicting report: "
 # Source notes hold the document's text up to this size; beyond it, the kept original.
 TEXT_IN_NOTE = 100_000
 
@@ -150,7 +152,7 @@ def _fact_lines(lookup: Lookup, facts: list[FactRecord]) -> list[str]:
         fact.conflicts = [c for c in fact.conflicts if c in active]
 
     def line(fact: FactRecord) -> str:
-        return _fact_line(lookup, fact, "⚠ Conflicting report: " if fact.conflicts else "")
+        return _fact_line(lookup, fact, CONFLICT_MARK if fact.conflicts else "")
 
     disputed = sorted((f for f in facts if f.conflicts), key=lambda f: (min(f.conflicts + [f.id]), f.text))
     settled = sorted((f for f in facts if not f.conflicts),
