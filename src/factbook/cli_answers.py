@@ -129,6 +129,36 @@ def _brief_prose(layout: VaultLayout, result) -> str | None:
         return None
 
 
+@app.command("ask")
+def ask_command(
+    question: Annotated[str, typer.Argument(help="A question in plain words.")],
+    vault: VaultOption = None,
+    entity: Annotated[Optional[str], typer.Option("--entity", "-e", help="Only what concerns this entity.")] = None,
+    offline: Annotated[bool, typer.Option("--offline", help="Show the best cited lines; no LLM even when one is configured.")] = False,
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many cited lines to use.")] = 5,
+    as_json: JsonOption = False,
+) -> None:
+    """Answer a question from the vault, every sentence with its sources.
+
+    With an LLM configured the answer is written from the cited lines only; offline it is
+    those lines, best first. Nothing found: a refusal with the closest lines.
+
+    Example: factbook ask "What did Acme say about pricing?" --entity "Acme Corp"
+    """
+    import os
+
+    from factbook.query.ask import ask, format_answer
+    from factbook.query.ask_llm import configured_completer
+
+    try:
+        with _opened(vault) as (layout, store):
+            complete = None if offline else configured_completer(os.environ, layout.config.llm)
+            result = ask(store, question, entity=entity, complete=complete, limit=max(1, limit))
+    except FactbookError as exc:
+        _fail(exc)
+    print(json.dumps(result.to_dict(), indent=2) if as_json else format_answer(result))
+
+
 @app.command("mcp")
 def mcp_command(vault: VaultOption = None) -> None:
     """Serve the vault to AI assistants over MCP (stdio): search, get_note, timeline, brief,

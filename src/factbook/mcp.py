@@ -95,6 +95,16 @@ class VaultTools:
         result = self._with_store(lambda store: brief(store, entity, parse_day(since, "since")))
         return {**result.to_dict(), "markdown": render_brief(result)}
 
+    def ask(self, question: str, entity: str | None = None) -> dict[str, Any]:
+        """A question answered from cited facts, tasks and decisions (by the configured
+        LLM, else the best cited lines); a refusal with the closest lines without evidence."""
+        from factbook.query.ask import ask
+        from factbook.query.ask_llm import configured_completer
+
+        complete = configured_completer(self.env, self.layout.config.llm)
+        return self._with_store(lambda store: ask(store, question, entity=entity,
+                                                  complete=complete)).to_dict()
+
     def ingest_text(self, text: str, title: str | None = None) -> dict[str, Any]:
         """Write `text` into the Inbox as a file and ingest it."""
         if not text.strip():
@@ -156,6 +166,13 @@ def build_server(layout: VaultLayout, env: dict[str, str] | None = None) -> MCPS
         open tasks, recent decisions, conflicts awaiting review, people involved; each item
         with its sources. `markdown` holds it ready to show."""
         return _guard(lambda: tools.brief(entity, since))
+
+    @server.tool()
+    def ask(question: str, entity: str | None = None) -> dict[str, Any]:
+        """Answer a question in plain words from the vault: every sentence cites the source
+        notes it rests on (`markdown` holds it ready to show); `refused` when nothing in
+        the vault answers it, with the closest cited lines. `entity` narrows it to one."""
+        return _guard(lambda: tools.ask(question, entity))
 
     @server.tool()
     def ingest_text(text: str, title: str | None = None) -> dict[str, Any]:
