@@ -44,6 +44,9 @@ async def _session_calls(vault: Path) -> dict:
             out["brief"] = (await session.call_tool("brief", {"entity": "Kestrel Robotics",
                                                               "since": "2024-01-01"})
                             ).structured_content
+            out["ask"] = (await session.call_tool("ask", {"question": "How many drones will "
+                                                                      "Kestrel ship?"})
+                          ).structured_content
             missing = await session.call_tool("get_note", {"entity": "Kestrel Robotix"})
             out["missing"] = (missing.is_error, missing.content[0].text)
     return out
@@ -53,7 +56,8 @@ def test_client_session_uses_every_tool(tmp_path):
     vault = tmp_path / "vault"
     init_vault(vault)
     out = anyio.run(_session_calls, vault)
-    assert out["tools"] == ["brief", "get_note", "ingest_text", "search", "timeline"]
+    assert out["tools"] == ["ask", "brief", "get_note", "ingest_text", "search", "timeline"]
+    assert "300 inspection drones" in out["ask"]["markdown"] and not out["ask"]["refused"]
     assert out["ingest"]["file"].startswith("Inbox/") and out["ingest"]["new_sources"]
     assert (vault / out["ingest"]["file"]).read_text(encoding="utf-8") == MEETING
     hits = out["search"]["hits"]

@@ -65,21 +65,29 @@ def timeline_command(
     vault: VaultOption = None,
     since: Annotated[Optional[str], typer.Option(help="Only entries dated on or after YYYY-MM-DD.")] = None,
     until: Annotated[Optional[str], typer.Option(help="Only entries dated on or before YYYY-MM-DD.")] = None,
+    write: Annotated[bool, typer.Option("--write", help="Also write it, with a Mermaid picture of the key events, as Timelines/<entity>.md.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """An entity's dated facts, events, decisions, tasks and sources, oldest first.
 
-    Example: factbook timeline "Acme Corp" --since 2025-01-01
+    Example: factbook timeline "Acme Corp" --since 2025-01-01 --write
     """
     from factbook.query.common import parse_day
-    from factbook.query.timeline import format_timeline, timeline
+    from factbook.query.timeline import format_timeline, timeline, write_timeline
 
+    written = None
     try:
-        with _opened(vault) as (_, store):
+        with _opened(vault) as (layout, store):
             result = timeline(store, entity, parse_day(since, "--since"), parse_day(until, "--until"))
+            written = write_timeline(layout, store, result) if write else None
     except FactbookError as exc:
         _fail(exc)
-    print(json.dumps(result.to_dict(), indent=2) if as_json else format_timeline(result))
+    if as_json:
+        print(json.dumps({**result.to_dict(), "note": written}, indent=2))
+        return
+    print(format_timeline(result))
+    if written:
+        err.print(f"wrote {written}", markup=False, highlight=False)
 
 
 @app.command("brief")

@@ -9,6 +9,8 @@ from factbook.models import NOTE_TYPE
 from factbook.query.common import SourceRef, source_ref, to_plain
 from factbook.query.entities import find_entity
 from factbook.store.base import DocumentRecord, Store
+from factbook.vault.diagrams import DatedEvent, timeline_block
+from factbook.vault.render import inert
 
 # Within one day: the source first, then what it reported.
 _ORDER = {"source": 0, "event": 1, "fact": 2, "decision": 3, "task": 4}
@@ -102,3 +104,61 @@ def format_timeline(result: Timeline) -> str:
             text = ref.link if entry.text == ref.title else f"{ref.link} — {entry.text}"
         lines.append(f"{when}  {entry.type:<8}  {mark}{text}{cite}")
     return "\n".join(lines)
+
+
+TIMELINES_FOLDER = "Timelines"
+MEETING_KINDS = ("transcript", "meeting-notes")
+
+
+def key_events(store: Store, entity_id: int) -> list[DatedEvent]:
+    """An entity's dated turning points for a timeline picture: deal stages, figures that
+    changed (both sides of a supersession), events, meetings and decisions."""
+    facts = [f for f in store.facts_for_entity(entity_id) if f.status in ("active", "superseded")]
+    successors = {f.superseded_by for f in facts if f.superseded_by}
+    out: list[DatedEvent] = []
+    for fact in facts:
+        if not (fact.deal_status or fact.event or fact.superseded_by or fact.id in successors):
+            continue
+        dates = [d for d in (store.document(c.document_id).date for c in fact.citations) if d]
+        when = fact.date or (min(dates) if dates else None)
+        if when:
+            stage = f"Deal {fact.deal_status}: " if fact.deal_status else ""
+            out.append(DatedEvent(when, stage + fact.shown_text))
+    for doc in store.documents_for_entity(entity_id):
+        if doc.kind in MEETING_KINDS and doc.date:
+            out.append(DatedEvent(doc.date, f"Meeting: {doc.title}"))
+    for decision in store.decisions_for_entity(entity_id):
+        when = decision.date or store.document(decision.document_id).date
+        if when:
+            out.append(DatedEvent(when, f"Decided: {decision.text}"))
+    return out
+
+
+def render_timeline_note(result: Timeline, events: list[DatedEvent], today: date) -> str:
+    """The timeline as a note: a Mermaid picture of the key events, then every entry."""
+    lines = ["---", "type: timeline", f'entity: "[[{result.entity}]]"',
+             f"date: {today.isoformat()}", "tags: [type/timeline]", "---",
+             f"# Timeline: {result.entity}", ""]
+    picture = timeline_block(result.entity, events)
+    if picture:
+        lines += ["## Key events", "", *picture, ""]
+    lines += ["## Entries", ""]
+    for entry in result.entries:
+        when = entry.date.isoformat() if entry.date else "undated"
+        links = ", ".join(dict.fromkeys(s.link for s in entry.sources))
+        mark = "⚠ " if entry.conflict else ""
+        lines.append(f"- {when} · {entry.type}: {mark}{inert(entry.text)}" + (f" ({links})" if links else ""))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_timeline(layout, store: Store, result: Timeline, today: date | None = None) -> str:
+    """Write `Timelines/<entity>.md` (regenerated each time: the note is factbook's); returns
+    its vault path."""
+    from factbook.vault.layout import safe_stem
+    from factbook.vault.writer import write_atomic
+
+    entity = find_entity(store, result.entity)
+    text = render_timeline_note(result, key_events(store, entity.id), today or date.today())
+    rel = f"{TIMELINES_FOLDER}/{safe_stem(result.entity)}.md"
+    write_atomic(layout.root / rel, text)
+    return rel

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from factbook.models import NOTE_TYPE
+from factbook.models import NOTE_TYPE, EntityKind
 from factbook.store.base import DocumentRecord, EntityRecord, FactRecord, Store
+from factbook.vault.diagrams import MAP_HEADING, relationship_map
 from factbook.vault.frontmatter import render_front_matter
 from factbook.vault.layout import link, tag_slug
 from factbook.vault.notes import Section, strip_lines
@@ -95,6 +96,9 @@ def render_entity_note(lookup: Lookup, entity: EntityRecord, existing: str | Non
     body += _section("Topics", [f"- {t}" for t in _topics(docs, adopted.get("topics", []))])
     body += _section("Key Decisions", _decision_lines(lookup, entity, adopted.get("decisions", [])))
     body += _section("Related", _related_line(lookup, entity, facts, docs))
+    picture = relationship_map(store, entity, lookup.entity) if entity.kind is EntityKind.ORGANIZATION else []
+    if picture:
+        body += _section(MAP_HEADING, picture)
     for section in _kept_sections(adopted):
         body += [f"## {section.heading}", *strip_lines(section.lines), ""]
     owned = {
