@@ -104,12 +104,14 @@ def brief_command(
 
     Example: factbook brief "Acme Corp" --since 2025-03-01 --write
     """
+    from factbook.persona import persona_from_config
     from factbook.query.brief import brief, render_brief, write_brief
     from factbook.query.common import parse_day
 
     try:
         with _opened(vault) as (layout, store):
-            result = brief(store, entity, parse_day(since, "--since"))
+            result = brief(store, entity, parse_day(since, "--since"),
+                           persona=persona_from_config(layout.config.raw))
         summary = _brief_prose(layout, result) if prose else None
         written = write_brief(layout, result, summary) if write else None
     except FactbookError as exc:
