@@ -122,3 +122,23 @@ def test_account_map_renders_to_an_svg_with_every_person(ferries, tmp_path):
     for name in (*PEOPLE, "Lena Park"):
         assert name in shown, name
     assert "Head of Fleet" in shown
+
+
+def test_the_map_is_factbooks_and_a_deleted_map_stays_deleted(cli, tmp_path):
+    from tests.conftest import EXAMPLES
+
+    vault = tmp_path / "v"
+    cli("ingest", EXAMPLES, "--vault", vault)
+    path = vault / "Accounts" / "Northwind Logistics.md"
+    text = path.read_text(encoding="utf-8")
+    assert "## Relationship map" in text and "Dana Whitfield" in mermaid_blocks(text)[0]
+    mine = text.rstrip("\n") + "\n\nMy own line after the map.\n"
+    path.write_text(mine, encoding="utf-8")
+    assert cli("rebuild", "--vault", vault).exit_code == 0
+    assert path.read_text(encoding="utf-8") == mine, "a rebuild keeps the person's line"
+    cut = re.sub(r"## Relationship map\n\n```mermaid\n.*?```\n", "", mine, flags=re.S)
+    assert "Relationship map" not in cut
+    path.write_text(cut, encoding="utf-8")
+    assert cli("rebuild", "--vault", vault).exit_code == 0
+    again = path.read_text(encoding="utf-8")
+    assert "Relationship map" not in again and "My own line after the map." in again

@@ -37,6 +37,8 @@ _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ies", "als", "al", "ed", "es", "er",
              "ly", "s")
 DEFAULT_LIMIT = 5
+# Lines an LLM is given to write from (a refusal still shows only the best `limit`).
+LLM_EVIDENCE = 12
 FTS_DEPTH = 40
 MAX_SENTENCE = 400
 
@@ -257,7 +259,7 @@ def ask(store: Store, question: str, *, entity: str | None = None, complete=None
     With `complete` (see query/ask_llm.py): sentences written from those lines only,
     each citing them; a refusal with the closest lines when they do not answer it."""
     q = parse_question(store, question, entity)
-    evidence = rank(q, gather(store, q), limit)
+    evidence = rank(q, gather(store, q), limit if complete is None else max(limit, LLM_EVIDENCE))
     if not evidence:
         return Answer(question, "llm" if complete else "offline", [], [], refused=True,
                       reason="nothing in the vault answers this", entities=q.entity_names)
@@ -266,7 +268,10 @@ def ask(store: Store, question: str, *, entity: str | None = None, complete=None
         return Answer(question, "offline", sentences, evidence, entities=q.entity_names)
     from factbook.query.ask_llm import written_answer
 
-    return written_answer(question, evidence, complete, q.entity_names)
+    answer = written_answer(question, evidence, complete, q.entity_names)
+    if answer.refused:
+        answer.evidence = answer.evidence[:limit]
+    return answer
 
 
 def format_answer(answer: Answer) -> str:

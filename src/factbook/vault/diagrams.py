@@ -27,6 +27,7 @@ LABEL_CHARS = 60
 # Characters Mermaid reads inside a label, as its entity codes.
 _LABEL_CODES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;", "[": "#91;",
                 "]": "#93;", "{": "#123;", "}": "#125;", "|": "#124;", ";": "#59;", "&": "#38;"}
+_DETAIL_KEY = re.compile(r"^(?:org|role|relationship):", re.M)
 _WIKILINK = re.compile(r"^\[\[([^\]|]+)(?:\|[^\]]*)?\]\]$")
 
 
@@ -52,10 +53,10 @@ def person_details(store: Store, person: EntityRecord) -> PersonDetails:
     wrote for their note (else the note it adopted). The one place the diagrams read them."""
     meta: dict = {}
     base = store.rendered_base(person.note_path) if person.note_path else None
-    if base:
+    if base and _DETAIL_KEY.search(base.split("\n---", 1)[0]):  # YAML only when it may hold one
         meta = parse_note(base).meta
     adopted = (person.adopted or {}).get("meta_blocks") or {}
-    if adopted:
+    if any(key in adopted for key in ("org", "role", "relationship")):
         extra = parse_note("---\n" + "\n".join(adopted.values()) + "\n---\n").meta
         meta = {**extra, **meta}
 
@@ -121,10 +122,11 @@ class _Node:
     rank: tuple
 
 
-def _co_occurring(store: Store, entity_id: int) -> dict[int, tuple[int, date]]:
-    """Entities named in the same sources as `entity_id`: id → (shared sources, newest date)."""
+def _co_occurring(store: Store, entity_id: int, docs=None) -> dict[int, tuple[int, date]]:
+    """Entities named in the same sources as `entity_id` (its `docs`, when the caller has
+    them): id → (shared sources, newest date)."""
     out: dict[int, tuple[int, date]] = {}
-    for doc in store.documents_for_entity(entity_id):
+    for doc in store.documents_for_entity(entity_id) if docs is None else docs:
         for other in store.entities_for_document(doc.id):
             if other != entity_id:
                 count, newest = out.get(other, (0, date.min))
@@ -132,12 +134,13 @@ def _co_occurring(store: Store, entity_id: int) -> dict[int, tuple[int, date]]:
     return out
 
 
-def relationship_map(store: Store, account: EntityRecord, entity=None) -> list[str]:
+def relationship_map(store: Store, account: EntityRecord, entity=None, docs=None) -> list[str]:
     """The fenced Mermaid flowchart of an account's people (with roles), the user's
     colleagues who work it, and the projects and other accounts they link to; [] when the
-    account has no person. `entity(id)` looks entities up (default: the store's)."""
+    account has no person. `entity(id)` looks entities up (default: the store's); `docs`
+    are the account's sources when the caller has them."""
     look = entity or store.entity
-    near = _co_occurring(store, account.id)
+    near = _co_occurring(store, account.id, docs)
     people, colleagues = [], []
     for other_id, (count, newest) in near.items():
         other = look(other_id)
