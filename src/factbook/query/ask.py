@@ -34,6 +34,9 @@ QUESTION_WORDS = frozenset(
     "so if not no yes all some much many more most last next ago".split())
 _WORD = re.compile(r"[\w%$€£.,]*\w", re.U)
 _SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])|\n+")
+_LIST_MARK = re.compile(r"^(?:[>*+-]\s*|\d+[.)]\s+|\[[ xX]\]\s*)+")
+# What the vault curated (facts, tasks, decisions) goes before a raw sentence of a source.
+CURATED_BONUS = 0.3
 _SUFFIXES = ("ations", "ation", "ings", "ing", "ers", "ies", "als", "al", "ed", "es", "er",
              "ly", "s")
 DEFAULT_LIMIT = 5
@@ -97,6 +100,7 @@ class Question:
     entity_ids: list[int]
     entity_names: list[str]
     stems: list[str]
+    entity_words: list[str] = field(default_factory=list)  # the names and aliases used
 
 
 def stem(word: str) -> str:
@@ -137,6 +141,7 @@ def parse_question(store: Store, question: str, entity: str | None = None) -> Qu
         record = find_entity(store, entity)
         ids.append(record.id)
         names.append(record.name)
+    used: list[str] = [n.casefold() for n in names]
     spans: list[tuple[str, int, str]] = []
     for known in store.known_entities():
         for name in (known.name, *known.aliases):
@@ -147,10 +152,11 @@ def parse_question(store: Store, question: str, entity: str | None = None) -> Qu
         pattern = re.compile(rf"(?<!\w){re.escape(name)}(?:'s|’s)?(?!\w)", re.IGNORECASE)
         if pattern.search(rest):
             rest = pattern.sub(" ", rest)
+            used.append(name.casefold())
             if entity_id not in ids:
                 ids.append(entity_id)
                 names.append(display)
-    return Question(question, ids, names, content_stems(rest))
+    return Question(question, ids, names, content_stems(rest), used)
 
 
 def gather(store: Store, q: Question) -> list[Evidence]:
@@ -209,7 +215,7 @@ def _source_sentences(doc: DocumentRecord, stems: list[str]) -> list[Evidence]:
     """The sentences of a source that hold a word of the question."""
     out = []
     for sentence in _SENTENCES.split(doc.text):
-        sentence = " ".join(sentence.split()).lstrip("> ")
+        sentence = _LIST_MARK.sub("", " ".join(sentence.split()))
         if 12 <= len(sentence) <= MAX_SENTENCE and _matched(sentence, stems):
             out.append(Evidence("", "source", sentence, [source_ref(doc)], doc.date))
     return out
@@ -235,9 +241,10 @@ def rank(q: Question, found: list[Evidence], limit: int) -> list[Evidence]:
         hits = _matched(item.text, q.stems)
         if q.stems and not hits:
             continue
-        named = any(n in item.entities for n in q.entity_names) or any(
-            n.casefold() in item.text.casefold() for n in q.entity_names)
-        item.score = sum(weight[s] for s in hits) + (0.5 if named else 0.0)
+        linked = any(n in item.entities for n in q.entity_names)
+        named = any(n in item.text.casefold() for n in q.entity_words)
+        item.score = (sum(weight[s] for s in hits) + (0.3 if linked else 0.0)
+                      + (0.3 if named else 0.0) + (CURATED_BONUS if item.type != "source" else 0.0))
         key = " ".join(_tokens(item.text))
         same = merged.get(key)
         if same is None or item.score > same.score:
@@ -246,8 +253,20 @@ def rank(q: Question, found: list[Evidence], limit: int) -> list[Evidence]:
             merged[key] = item
         else:
             same.sources += [s for s in item.sources if s not in same.sources]
-    best = sorted(merged.values(), key=lambda e: (-e.score, -(e.date or date.min).toordinal(),
-                                                  e.type, e.text))[:limit]
+    ordered = sorted(merged.values(), key=lambda e: (-e.score, -(e.date or date.min).toordinal(),
+                                                     e.type, e.text))
+    best: list[Evidence] = []
+    for item in ordered:
+        if len(best) >= limit:
+            break
+        key = " ".join(_tokens(item.text))
+        # A line that repeats a better one (or is repeated by it) adds nothing but sources.
+        same = next((b for b in best if key in " ".join(_tokens(b.text))
+                     or " ".join(_tokens(b.text)) in key), None)
+        if same is not None:
+            same.sources += [s for s in item.sources if s not in same.sources]
+            continue
+        best.append(item)
     for n, item in enumerate(best, start=1):
         item.id = f"E{n}"
     return best
