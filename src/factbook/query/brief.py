@@ -144,8 +144,8 @@ def _window(since, contact, dates, when) -> tuple[date | None, str]:
 def _changes(store: Store, entity: EntityRecord, recent: list[DocumentRecord],
              start: date | None, when) -> list[BriefItem]:
     """What is new since `start`: changed figures and deal stages first (newest first),
-    then the other facts and the new sources, newest first. A source whose summary is
-    already a fact is named by its title only."""
+    then the other facts and the new sources, newest first. A new source is listed only
+    when no fact line cites it, by its title alone when its summary is already a fact."""
     recent_ids = {d.id for d in recent}
     every = store.facts_for_entity(entity.id)
     before = {f.superseded_by: f for f in every if f.status == "superseded" and f.superseded_by}
@@ -168,8 +168,10 @@ def _changes(store: Store, entity: EntityRecord, recent: list[DocumentRecord],
                                "event" if fact.event else "fact", [source_ref(d) for d in cited],
                                "changed" if changed else None))
         fact_keys.add(_key(fact.shown_text))
+    shown = {s.document_id for item in items for s in item.sources}
     for doc in recent:
-        if doc.kind != "note":
+        # A source some fact line already cites is seen there, with its title.
+        if doc.kind != "note" and doc.id not in shown:
             line = doc.title if _key(doc.summary or "") in fact_keys else _headline(doc)
             items.append(BriefItem(f"New source: {line}", when(doc), "source", [source_ref(doc)]))
     items.sort(key=lambda i: (i.flag != "changed", i.date is None, -(i.date or date.min).toordinal(),
