@@ -20,7 +20,7 @@ from typing import Any
 from factbook.errors import InputError
 from factbook.query.common import SourceRef, connection, source_ref, to_plain
 from factbook.query.entities import find_entity
-from factbook.query.fts import _STOPWORDS, Filters, match_expression, ranked
+from factbook.query.fts import STOPWORDS, Filters, match_expression, ranked
 from factbook.query.search import describe
 from factbook.store.base import DocumentRecord, Store
 
@@ -123,7 +123,7 @@ def content_stems(text: str) -> list[str]:
     """The stems of the words of `text` that carry meaning (no stop or question words)."""
     out = []
     for token in _tokens(text):
-        if token in _STOPWORDS or token in QUESTION_WORDS or (len(token) < 3 and not token.isdigit()):
+        if token in STOPWORDS or token in QUESTION_WORDS or (len(token) < 3 and not token.isdigit()):
             continue
         out.append(stem(token))
     return list(dict.fromkeys(out))

@@ -17,6 +17,7 @@ _WORD = re.compile(r"\w+", re.U)
 _STOPWORDS = frozenset(
     "a an and are as at be by did do does for from had has have how i in is it its of on or"
     " that the their this to was were what when where which who why will with".split())
+STOPWORDS = _STOPWORDS  # also dropped from a question by query/ask.py
 SNIPPET_WORDS = 16
 HIGHLIGHT = ("**", "**")
 
