@@ -163,3 +163,21 @@ def test_cli_and_mcp_ask(cli, corbel, monkeypatch):
     tools = VaultTools(layout, env={})
     answer = tools.ask("Who decided the term with Corbel?")
     assert "two-year term" in answer["markdown"]
+
+
+def test_cli_ask_uses_the_configured_llm_and_offline_on_request(cli, corbel, monkeypatch):
+    layout, _ = corbel
+    server = ChatServer(_answering)
+    monkeypatch.setenv("FACTBOOK_LLM_BASE_URL", server.url)
+    monkeypatch.setenv("FACTBOOK_LLM_MODEL", "fake-chat")
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    try:
+        written = cli("ask", "What did Corbel say about pricing?", "--vault", layout.root)
+        offline = cli("ask", "What did Corbel say about pricing?", "--vault", layout.root,
+                      "--offline")
+    finally:
+        server.close()
+    assert written.exit_code == 0 and len(server.requests) == 1
+    assert written.output.strip() == ("Corbel plans to raise list prices by 8% from July. "
+                                      "([[2026-03-05 - Corbel renewal call]])")
+    assert offline.output.startswith(f"- 2026-03-05: {PRICE}")
