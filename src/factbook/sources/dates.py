@@ -10,7 +10,10 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
            r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
 _WRITTEN = re.compile(rf"\b(?:{_MONTHS}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTHS}\s+\d{{4}})\b")
-_HEADER = re.compile(r"^(?:date|sent|published|posted)\s*:\s*(.+)$", re.I | re.M)
+_HEADER = re.compile(r"^[*_]*(?:date|sent|published|posted|when|recorded)[*_]*\s*:[*_]*\s*(.+)$",
+                     re.I | re.M)
+# "22.09.2026": day first, as Europe writes it.
+_DOTTED = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
 
 # Only the top of a document says when it was written; later dates are what it talks about.
 _HEAD_LINES = 6
@@ -22,16 +25,27 @@ def find_document_date(text: str) -> date | None:
         return None
     header = _HEADER.search(text[:4000])
     if header:
-        found = parse_date(header.group(1))
+        found = parse_date(header.group(1)) or _date_in(header.group(1))
         if found:
             return found
-    head = "\n".join(text.splitlines()[:_HEAD_LINES])
+    return _date_in("\n".join(text.splitlines()[:_HEAD_LINES]))
+
+
+def _date_in(text: str) -> date | None:
+    """The first ISO, written-out or day-first dotted date standing in `text`."""
     for pattern in (_ISO, _WRITTEN):
-        match = pattern.search(head)
+        match = pattern.search(text)
         if match:
             found = parse_date(match.group(0))
             if found:
                 return found
+    dotted = _DOTTED.search(text)
+    if dotted:
+        day, month, year = map(int, dotted.groups())
+        try:
+            return date(year, month, day)
+        except ValueError:
+            return None
     return None
 
 
