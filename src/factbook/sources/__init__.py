@@ -2,7 +2,8 @@
 
 `read_path` is the single entry point: it checks the file (a regular file,
 readable, within the size limit, not empty), picks the reader by extension
-and returns the documents (one for most files, one per message for an mbox)
+and returns the documents (one for most files, one per message for an mbox or a
+Markdown mail export, one per event for a calendar)
 or raises `InputError` naming the file and the reason.
 """
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from factbook.errors import InputError
 from factbook.models import Document
-from factbook.sources import email, html, pdf, text, transcripts
+from factbook.sources import email, html, ics, outlook, pdf, text, transcripts, word
 from factbook.sources.base import MAX_BYTES, Reader
 
 READERS: dict[str, Reader] = {
@@ -29,6 +30,9 @@ READERS: dict[str, Reader] = {
     ".mbx": email.read_mbox,
     ".vtt": transcripts.read_vtt,
     ".srt": transcripts.read_srt,
+    ".docx": word.read_docx,
+    ".msg": outlook.read_msg,
+    ".ics": ics.read_ics,
 }
 
 # Files that are never documents: editor and OS litter in a drop folder.

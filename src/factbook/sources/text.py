@@ -74,7 +74,7 @@ def document_from_text(path: Path, data: bytes, text: str) -> Document:
                                   front_matter=meta)
     if section is not None:
         body = section.body
-    if looks_like_meeting_notes(body):
+    if looks_like_meeting_notes(body, path.stem):
         return _with_speakers(meeting_notes_document(path, data, body, meta), section)
     if looks_like_speaker_lines(body) or _raw_transcript(path, body):
         return read_speaker_lines(path, data, body, header=_header_text(meta), known=known,
