@@ -17,8 +17,10 @@ from factbook.sources.transcript_lines import drop_hallucinated_opening, parse_t
 
 _HEADING = re.compile(r"^(?P<level>#{1,6})\s+(?P<title>.+?)\s*$")
 _TRANSCRIPT_TITLE = re.compile(r"\btranscri(?:pt|ption)\b", re.I)
-# A note whose transcript holds at least this share of its lines is a transcript.
-_MOSTLY = 0.6
+# A note with no more than this many lines outside its transcript (title, date, who),
+# none of them bullets, is a transcript.
+_HEADER_LINES = 4
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 
 
 @dataclass(frozen=True)
@@ -57,11 +59,14 @@ def clean_transcript_sections(body: str, known: Iterable[str] = ()) -> NoteTrans
         out.extend(f"{t.speaker}: {t.said}\n" if t.speaker else f"{t.said}\n" for t in turns)
         position = end
     out.extend(lines[position:])
-    inside = sum(1 for s, e in spans for line in lines[s + 1:e] if line.strip())
-    total = sum(1 for line in lines if line.strip() and not _HEADING.match(line))
+    inside = {i for s, e in spans for i in range(s, e)}
+    outside = [line for i, line in enumerate(lines)
+               if i not in inside and line.strip() and not _HEADING.match(line)
+               and line.strip() != "---"]
+    mostly = len(outside) <= _HEADER_LINES and not any(_BULLET.match(line) for line in outside)
     return NoteTranscript(
         body="\n".join(out), raw_body="\n\n".join(raw), header="\n".join(lines[:spans[0][0]]),
-        speakers=real_speakers(speakers), mostly_transcript=total > 0 and inside >= total * _MOSTLY)
+        speakers=real_speakers(speakers), mostly_transcript=mostly)
 
 
 def _sections(lines: list[str]) -> list[tuple[int, int]]:

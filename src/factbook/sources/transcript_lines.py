@@ -110,13 +110,14 @@ def transcript_share(text: str) -> tuple[int, int]:
     """(lines that are turns, stamps or stamped text, or under a speaker head; non-empty
     lines) of `text`."""
     lines = [line for line in text.splitlines() if line.strip()]
+    glued = _glued_names(lines)
     marked = 0
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
         if head_speaker(line) or (_NAME_ALONE.match(line) and is_time_only(following)):
             marked += 2  # the head and the words under it
         elif speaker_of(line) or is_time_only(line) or _LEADING_STAMP.match(line) \
-                or bracket_turn(line):
+                or bracket_turn(line) or any(strip_stamps(line).startswith(n) for n in glued):
             marked += 1
     return min(marked, len(lines)), len(lines)
 
@@ -192,10 +193,18 @@ def _names_in(lines: list[str], known: Iterable[str]) -> list[str]:
             found = _speaker(alone.group("name"))
         if found:
             names.add(found)
-    glued = Counter(m.group("name") for m in map(_GLUED.match, lines) if m)
-    names.update(name for name, count in glued.items()
-                 if count >= _MIN_GLUED_REPEATS and _speaker(name))
+    names.update(_glued_names(lines))
     return sorted(names, key=len, reverse=True)
+
+
+def _glued_names(lines: list[str]) -> set[str]:
+    """Names glued to the next word ("Ravi MenonYeah"): one glued so on several lines, and
+    then any full name (two words or more) glued so once."""
+    glued = Counter(m.group("name") for m in map(_GLUED.match, lines) if m)
+    repeated = {name for name, count in glued.items() if count >= _MIN_GLUED_REPEATS}
+    if not repeated:
+        return set()
+    return {name for name in glued if _speaker(name) and (name in repeated or " " in name)}
 
 
 def drop_hallucinated_opening(text: str) -> str:
