@@ -91,7 +91,7 @@ def test_header_line_export_is_one_email_per_message(tmp_path):
     assert first.text == "Hi Lena,\nThe pilot price is $48,000 for three sites."
     assert second.text == "Owen, agreed on $48,000. Our CFO signs on Friday."  # its quote dropped
     assert "Account Executive, Corvid" in first.meta["signature"]
-    assert first.meta["addresses"] == "Owen Tait owen@corvid.example"
+    assert first.meta["addresses"] == "Owen Tait <owen@corvid.example>"
     assert first.path.endswith("#1") and first.sha256 != second.sha256
     assert all(">" not in d.text for d in (first, second))
 
@@ -204,6 +204,18 @@ def test_transcript_block_inside_a_note(tmp_path):
     assert "- Cold-chain order confirmed at 400 pallets" in doc.text
     assert clean(doc.text.split("## Transcript")[1])
     assert doc.front_matter["attendees"] == ["Ravi Menon", "Ana Ruiz"]
+
+
+def test_a_notes_subject_is_on_the_document(tmp_path):
+    # What issue 13 reads to give subject-less bullets their entity: front matter, title, heading.
+    text = ("---\ntitle: Weekly\ncustomers: [\"[[Brindle Freight]]\"]\n---\n"
+            "# 1:1 — Lena Marsh — 2025-03-04\n\n## Notes\n- The data lake is ~500PiB\n"
+            "## Action items\n- [ ] Send the sizing sheet\n")
+    [doc] = read_path(write(tmp_path, "Brindle 1-1.md", text))
+    assert doc.kind is DocumentKind.MEETING_NOTES and doc.title == "Weekly"
+    assert doc.front_matter["customers"] == ["[[Brindle Freight]]"]
+    assert doc.meta["heading"] == "1:1 — Lena Marsh — 2025-03-04"
+    assert doc.date == date(2025, 3, 4)
 
 
 def test_note_that_is_mostly_its_transcript_is_a_transcript(tmp_path):

@@ -133,7 +133,7 @@ def _document(path: Path, data: bytes, message: MarkdownMessage, subject: str,
     when = parse_date(message.when) or date_from_name(path.name)
     raw = "\n".join((message.sender, message.when, message.to, message.cc, *message.body_lines))
     people = senders + _people(message.to) + _people(message.cc)
-    header = ", ".join(h for h in (message.sender, message.to, message.cc) if h)
+    header = ", ".join(_bracketed(h) for h in (message.sender, message.to, message.cc) if h)
     return Document(
         path=doc_path, kind=DocumentKind.EMAIL, title=subject_title(subject) or "(no subject)",
         sha256=content_hash(data) if number is None else content_hash(raw.encode("utf-8")),
@@ -141,15 +141,19 @@ def _document(path: Path, data: bytes, message: MarkdownMessage, subject: str,
         front_matter=dict(meta), size=len(data) if number is None else len(raw.encode("utf-8")),
         meta={"subject": subject, "file": str(path), "export": "markdown",
               "addresses": header, "signature": mail.signature,
-              "message_id": _meta_text(meta.get("message-id") or meta.get("message_id"))
+              "message_id": _meta_text(meta.get("message-id") or meta.get("message_id")).strip("<> ")
               if number is None else ""},
     )
 
 
+def _bracketed(value: str) -> str:
+    """A header value with bare addresses put in <>: "Name a@b" becomes "Name <a@b>"."""
+    return re.sub(r"(?<![<\w.+'-])([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)(?![\w>])", r"<\1>", value)
+
+
 def _people(value: str) -> tuple[str, ...]:
     """Display names (or bare addresses) in a header value, "Name email" written without <>."""
-    value = re.sub(r"(?<![<\w.+'-])([\w.+'-]+@[\w-]+(?:\.[\w-]+)+)(?![\w>])", r"<\1>", value)
-    found = getaddresses([value.replace(";", ",")])
+    found = getaddresses([_bracketed(value).replace(";", ",")])
     return tuple(dict.fromkeys(clean_text(name).strip("\"' ") or addr for name, addr in found
                                if name or addr))
 

@@ -48,7 +48,16 @@ def documents_from_text(path: Path, data: bytes, text: str) -> list[Document]:
     if str(meta.get("type", "")).strip().lower() not in _NOTE_TYPES and body.strip() \
             and (is_importer_mail(meta) or looks_like_markdown_mail(body)):
         return markdown_mail_documents(path, data, meta, body)
-    return [document_from_text(path, data, text)]
+    doc = document_from_text(path, data, text)
+    heading = _FIRST_HEADING.search(body)
+    if heading and "heading" not in doc.meta:
+        # What a note is about: its first heading ("# 1:1 — Dana — 2025-03-04"), kept for
+        # extraction even when the title comes from front matter.
+        doc.meta["heading"] = heading.group(1).strip()
+    return [doc]
+
+
+_FIRST_HEADING = re.compile(r"^#{1,6}[ \t]+(.+)$", re.M)
 
 
 def document_from_text(path: Path, data: bytes, text: str) -> Document:
