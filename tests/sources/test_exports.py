@@ -125,6 +125,13 @@ STYLES = {
                   "**Ravi Menon** [00:00:03]\nThe Brindle order is 400 pallets.\n\n"
                   "**Ana Ruiz** [00:00:11]\nWe ship them on 3 March.\n\n"
                   "**Ravi Menon** [00:00:19]\nGood.\n",
+    # Zoom's saved transcript: "[Name] hh:mm:ss" heads.
+    "zoom.txt": "[Ravi Menon] 14:02:03\nThe Brindle order is 400 pallets.\n\n"
+                "[Ana Ruiz] 14:02:11\nWe ship them on 3 March.\n\n[Ravi Menon] 14:02:19\nGood.\n",
+    # Teams: the cue's time, then the speaker, then the words.
+    "teams-cues.txt": "00:00:03.450 --> 00:00:06.120\nRavi Menon\nThe Brindle order is 400 pallets.\n\n"
+                      "00:00:11.000 --> 00:00:14.200\nAna Ruiz\nWe ship them on 3 March.\n\n"
+                      "00:00:19.000 --> 00:00:20.000\nRavi Menon\nGood.\n",
     # Speaker names glued to their words, as some exports paste them.
     "glued.txt": "Ravi MenonThe Brindle order is 400 pallets.\n"
                  "Ana RuizWe ship them on 3 March.\nRavi MenonGood.\n",

@@ -35,7 +35,7 @@ _COLON_TURN = re.compile(
     rf"^\s*(?:{_STAMP}\s*)?(?:>>|-)?\s*(?:\*\*|__)?(?P<name>\[?{_NAME}\]?)\s*(?:{_STAMP})?\s*"
     rf"(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s+(?P<said>\S.*)$")
 # A speaker head with its time: "Name  0:02", "**Name** [00:01:12]", "Name - 00:03", "[00:03] Name".
-_HEAD_AFTER = re.compile(rf"^\s*(?:\*\*|__)?(?P<name>{_NAME})(?:\*\*|__)?\s*(?:[-–—|,]\s*)?{_STAMP}\s*$")
+_HEAD_AFTER = re.compile(rf"^\s*(?:\*\*|__|\[)?(?P<name>{_NAME})(?:\*\*|__|\])?\s*(?:[-–—|,]\s*)?{_STAMP}\s*$")
 _HEAD_BEFORE = re.compile(rf"^\s*{_STAMP}\s*(?:[-–—|]\s*)?(?:\*\*|__)?(?P<name>{_NAME})(?:\*\*|__)?:?\s*$")
 # A name alone on its line (the time follows on the next line).
 _NAME_ALONE = re.compile(rf"^\s*(?:\*\*|__)?(?P<name>{_NAME})(?:\*\*|__)?\s*$")
@@ -114,7 +114,9 @@ def transcript_share(text: str) -> tuple[int, int]:
     marked = 0
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if head_speaker(line) or (_NAME_ALONE.match(line) and is_time_only(following)):
+        alone = _NAME_ALONE.match(line)
+        if head_speaker(line) or (alone and (is_time_only(following)
+                                             or _after_time(lines, index, alone.group("name"), []))):
             marked += 2  # the head and the words under it
         elif speaker_of(line) or is_time_only(line) or _LEADING_STAMP.match(line) \
                 or bracket_turn(line) or any(strip_stamps(line).startswith(n) for n in glued):
@@ -136,7 +138,8 @@ def parse_transcript(text: str, known: Iterable[str] = ()) -> list[Turn]:
             continue
         following = next((x for x in lines[index + 1:] if x.strip()), "")
         alone = _NAME_ALONE.match(line)
-        if alone and is_time_only(following) and _speaker(alone.group("name")):
+        if alone and _speaker(alone.group("name")) and (
+                is_time_only(following) or _after_time(lines, index, alone.group("name"), names)):
             turns.append(Turn(_speaker(alone.group("name")), ""))
             continue
         head = head_speaker(line)
@@ -151,6 +154,13 @@ def parse_transcript(text: str, known: Iterable[str] = ()) -> list[Turn]:
         elif not _HALLUCINATED.match(said):
             turns.append(Turn(None, said))
     return [t for t in turns if t.said]
+
+
+def _after_time(lines: list[str], index: int, name: str, names: list[str]) -> bool:
+    """True for a name line under a time line (Teams: time, speaker, words): a full name
+    or one the file gives elsewhere, not a one-word reply such as "Okay"."""
+    previous = next((x for x in reversed(lines[:index]) if x.strip()), "")
+    return is_time_only(previous) and (" " in name.strip() or clean_speaker(name) in names)
 
 
 def _turn_of(line: str, names: list[str]) -> tuple[str | None, str]:
