@@ -331,3 +331,19 @@ def test_unreadable_files_say_why(tmp_path, name, data, reason):
     with pytest.raises(InputError) as raised:
         read_path(path)
     assert reason in str(raised.value) and name in str(raised.value)
+
+
+def test_file_name_date_is_the_fallback_before_undated(tmp_path):
+    dated_inside = "Kestrel expands\n\nPublished: 2025-01-09\n\nKestrel opened a third dock.\n"
+    [own] = read_path(write(tmp_path, "2025-02-01 kestrel.txt", dated_inside))
+    [named] = read_path(write(tmp_path, "2025-02-01 kestrel note.txt", "Kestrel opened a third dock.\n"))
+    [undated] = read_path(write(tmp_path, "kestrel.txt", "Kestrel opened a third dock.\n"))
+    assert (own.date, named.date, undated.date) == (date(2025, 1, 9), date(2025, 2, 1), None)
+
+
+def test_raw_export_is_titled_by_its_first_line_not_by_its_talk(tmp_path):
+    text = "Kestrel weekly sync\nDate: 2025-06-02\n\n" + STYLES["meet.txt"]
+    [doc] = read_path(write(tmp_path, "export (3).txt", text))
+    assert doc.kind is DocumentKind.TRANSCRIPT
+    assert doc.title == "Kestrel weekly sync" and doc.date == date(2025, 6, 2)
+    assert doc.text.startswith("Ravi Menon: The Brindle order")

@@ -9,12 +9,14 @@ or raises `InputError` naming the file and the reason.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from factbook.errors import InputError
-from factbook.models import Document
+from factbook.models import Document, DocumentKind
 from factbook.sources import email, html, ics, outlook, pdf, text, transcripts, word
 from factbook.sources.base import MAX_BYTES, Reader
+from factbook.sources.dates import date_from_name
 
 READERS: dict[str, Reader] = {
     ".txt": text.read_text_document,
@@ -82,4 +84,13 @@ def read_path(path: Path, max_bytes: int = MAX_BYTES) -> list[Document]:
         raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
     if not data.strip():
         raise InputError(str(path), "is empty" if not data else "is empty (only whitespace)")
-    return reader(path, data)
+    return [_dated(doc, path) for doc in reader(path, data)]
+
+
+def _dated(doc: Document, path: Path) -> Document:
+    """`doc`, dated by its file name ("2025-03-04 Weekly sync.txt") when nothing inside it
+    gives its own date: the fallback before "undated"."""
+    if doc.date is not None or doc.kind is DocumentKind.NOTE:
+        return doc
+    found = date_from_name(path.name)
+    return replace(doc, date=found) if found else doc

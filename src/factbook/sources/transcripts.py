@@ -30,6 +30,10 @@ from factbook.sources.transcript_lines import (
 _SPEAKER_LINE = re.compile(
     r"^\s*(?:>>|-)?\s*(?P<name>\[?[A-Z][\w.'’-]*(?:[ _][A-Z0-9][\w.'’-]*){0,3}\]?)\s*:\s+(?P<said>\S.*)$"
 )
+_TITLE_MAX = 120
+# First lines that name the file's kind, not the meeting.
+_GENERIC_TITLES = {"transcript", "recording", "meeting transcript", "call transcript", "notes",
+                   "webvtt", "auto transcript"}
 _HEADING_LINE = re.compile(r"^#{1,6}\s+(.+)$")
 _LISTED = re.compile(r"^\s*(?:[*_]{2})?(?:participants|attendees|speakers|present)(?:[*_]{2})?\s*:"
                      r"(?:[*_]{2})?\s*(.+)$", re.I)
@@ -189,6 +193,10 @@ def _title(path: Path, header: str) -> str:
         heading = _HEADING_LINE.match(line)
         if heading:
             return heading.group(1).strip()
+    first = next((line.strip() for line in header.splitlines() if line.strip()), "")
+    if first and ":" not in first and len(first) <= _TITLE_MAX and not first.startswith(("-", "*")) \
+            and first.lower() not in _GENERIC_TITLES and find_document_date(first) is None:
+        return first  # an export's first line names the meeting ("Weekly sync")
     stem = re.sub(r"^\d{4}[-_.]?\d{2}[-_.]?\d{2}[\s_-]*", "", path.stem)
     return stem.replace("_", " ").strip() or path.stem
 
