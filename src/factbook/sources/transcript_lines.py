@@ -84,6 +84,12 @@ def speaker_of(line: str) -> str | None:
     return _speaker(match.group("name")) if match else None
 
 
+def is_name_line(line: str) -> bool:
+    """True for a line holding only a name (the speaker of the words below it)."""
+    match = _NAME_ALONE.match(line)
+    return bool(match) and _speaker(match.group("name")) is not None
+
+
 def head_speaker(line: str) -> str | None:
     """The speaker of a head line that carries a time ("Name  0:02", "**Name** [00:01:12]")."""
     match = _HEAD_AFTER.match(line) or _HEAD_BEFORE.match(line)

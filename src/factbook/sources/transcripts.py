@@ -22,7 +22,8 @@ from factbook.sources.base import clean_text, content_hash, decode_text
 from factbook.sources.dates import date_from_name, find_document_date
 from factbook.sources.speakers import clean_speaker, real_speakers
 from factbook.sources.transcript_lines import (
-    NOT_SPEAKERS, Turn, bracket_turn, drop_hallucinated_opening, head_speaker, is_time_only, parse_transcript, speaker_of,
+    NOT_SPEAKERS, Turn, bracket_turn, drop_hallucinated_opening, head_speaker, is_name_line,
+    is_time_only, parse_transcript, speaker_of,
     strip_stamps, transcript_share,
 )
 
@@ -106,8 +107,7 @@ def split_preamble(text: str) -> tuple[str, str]:
     lines = text.splitlines()
     for index, line in enumerate(lines):
         following = next((x for x in lines[index + 1:] if x.strip()), "")
-        if speaker_of(line) or head_speaker(line) or (is_time_only(following) and line.strip()
-                                                     and not is_time_only(line)):
+        if speaker_of(line) or head_speaker(line) or (is_time_only(following) and is_name_line(line)):
             return "\n".join(lines[:index]), "\n".join(lines[index:])
         if is_time_only(line) or strip_stamps(line) != line:
             return "\n".join(lines[:index]), "\n".join(lines[index:])
