@@ -59,3 +59,18 @@ def test_every_style_gets_its_kind_and_leaves_no_debris(cli, vault, tmp_path):
         text = note.read_text(encoding="utf-8")
         assert not TIMESTAMP.search(text), note
         assert not GLUED.search(text), note
+
+
+def test_unreadable_exports_get_one_line_each_and_the_run_goes_on(cli, vault, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "broken.docx").write_bytes(b"PK\x03\x04 not a zip")
+    (inbox / "broken.msg").write_bytes(b"not an OLE file at all")
+    (inbox / "empty.ics").write_text("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n")
+    (inbox / "2025-02-24 call.txt").write_text(STYLES["otter.txt"])
+    result = cli("ingest", inbox, "--vault", vault)
+    assert result.exit_code == 1
+    failed = [line for line in result.output.splitlines() if line.startswith("failed: ")]
+    assert len(failed) == 3 and all(str(inbox) in line for line in failed)
+    assert any("Word document" in line for line in failed)
+    assert len(list((vault / "Sources").rglob("*.md"))) == 1

@@ -347,3 +347,14 @@ def test_raw_export_is_titled_by_its_first_line_not_by_its_talk(tmp_path):
     assert doc.kind is DocumentKind.TRANSCRIPT
     assert doc.title == "Kestrel weekly sync" and doc.date == date(2025, 6, 2)
     assert doc.text.startswith("Ravi Menon: The Brindle order")
+
+
+def test_an_old_word_file_gets_a_hint(tmp_path):
+    from factbook.errors import InputError
+
+    path = tmp_path / "minutes.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0 old word")
+    with pytest.raises(InputError) as raised:
+        read_path(path)
+    assert "unsupported file type '.doc'" in str(raised.value)
+    assert "save it as .docx" in raised.value.hint

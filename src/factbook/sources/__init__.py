@@ -37,6 +37,11 @@ READERS: dict[str, Reader] = {
     ".ics": ics.read_ics,
 }
 
+# Old binary formats whose modern form factbook reads.
+_SAVE_AS = {".doc": "save it as .docx (Word: File > Save As) and ingest that",
+            ".rtf": "save it as .docx or .txt and ingest that",
+            ".vcs": "export the invite as .ics and ingest that"}
+
 # Files that are never documents: editor and OS litter in a drop folder.
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
@@ -77,7 +82,7 @@ def read_path(path: Path, max_bytes: int = MAX_BYTES) -> list[Document]:
     if reader is None:
         known = ", ".join(supported_suffixes())
         raise InputError(str(path), f"has an unsupported file type {path.suffix or '(none)'!r}",
-                         hint=f"factbook reads {known}")
+                         hint=_SAVE_AS.get(path.suffix.lower(), f"factbook reads {known}"))
     try:
         data = path.read_bytes()
     except OSError as exc:
