@@ -358,3 +358,13 @@ def test_an_old_word_file_gets_a_hint(tmp_path):
         read_path(path)
     assert "unsupported file type '.doc'" in str(raised.value)
     assert "save it as .docx" in raised.value.hint
+
+
+def test_google_meet_transcript_document(tmp_path):
+    text = ("Kestrel weekly (2025-03-04 10:00 GMT) - Transcript\n\nAttendees\n\n"
+            "Ana Ruiz, Ben Ode, Ravi Menon\n\nTranscript\n\n" + STYLES["meet.txt"])
+    [doc] = read_path(write(tmp_path, "Kestrel weekly - Transcript.txt", text))
+    assert doc.kind is DocumentKind.TRANSCRIPT
+    assert doc.title == "Kestrel weekly" and doc.date == date(2025, 3, 4)
+    assert doc.participants == ("Ravi Menon", "Ana Ruiz", "Ben Ode")
+    assert doc.text.startswith("Ravi Menon: The Brindle order") and clean(doc.text)

@@ -38,6 +38,11 @@ _GENERIC_TITLES = {"transcript", "recording", "meeting transcript", "call transc
 _HEADING_LINE = re.compile(r"^#{1,6}\s+(.+)$")
 _LISTED = re.compile(r"^\s*(?:[*_]{2})?(?:participants|attendees|speakers|present)(?:[*_]{2})?\s*:"
                      r"(?:[*_]{2})?\s*(.+)$", re.I)
+_LISTED_ALONE = re.compile(r"^\s*(?:[*_#]+\s*)?(?:participants|attendees|speakers|present)\s*:?(?:[*_]+)?\s*$",
+                           re.I)
+# "Weekly sync (2025-03-04 10:00 GMT) - Transcript": the meeting's name in a tool's title line.
+_TITLE_DECOR = re.compile(r"\s*\([^()]*\d[^()]*\)|\s*[-–—|]\s*(?:transcript|recording|notes)\s*$", re.I)
+_KEY_VALUE = re.compile(r"^[\w *_-]{1,30}:\s")
 _VOICE = re.compile(r"<v(?:\.[\w.]+)?\s+([^>]+)>")
 _TAG = re.compile(r"</?[^>]+>")
 # A file of "Name: text" lines is a transcript when most of its lines are turns.
@@ -117,10 +122,14 @@ def split_preamble(text: str) -> tuple[str, str]:
 def listed_people(header: str) -> tuple[str, ...]:
     """The names a transcript's header lists as participants or attendees."""
     names: list[str] = []
-    for line in header.splitlines():
+    lines = [line for line in header.splitlines() if line.strip()]
+    for index, line in enumerate(lines):
         match = _LISTED.match(line)
-        if match:
-            names.extend(n.strip() for n in re.split(r",|;|\band\b", match.group(1)) if n.strip())
+        listed = match.group(1) if match else None
+        if listed is None and _LISTED_ALONE.match(line) and index + 1 < len(lines):
+            listed = lines[index + 1]  # Google Meet: "Attendees" over the list
+        if listed:
+            names.extend(n.strip() for n in re.split(r",|;|\band\b", listed) if n.strip())
     return real_speakers([re.sub(r"\s*\(.*?\)\s*", " ", n).strip() for n in names])
 
 
@@ -194,7 +203,8 @@ def _title(path: Path, header: str) -> str:
         if heading:
             return heading.group(1).strip()
     first = next((line.strip() for line in header.splitlines() if line.strip()), "")
-    if first and ":" not in first and len(first) <= _TITLE_MAX and not first.startswith(("-", "*")) \
+    first = _TITLE_DECOR.sub("", first).strip()
+    if first and not _KEY_VALUE.match(first) and len(first) <= _TITLE_MAX and not first.startswith(("-", "*")) \
             and first.lower() not in _GENERIC_TITLES and find_document_date(first) is None:
         return first  # an export's first line names the meeting ("Weekly sync")
     stem = re.sub(r"^\d{4}[-_.]?\d{2}[-_.]?\d{2}[\s_-]*", "", path.stem)
