@@ -368,3 +368,9 @@ def test_google_meet_transcript_document(tmp_path):
     assert doc.title == "Kestrel weekly" and doc.date == date(2025, 3, 4)
     assert doc.participants == ("Ravi Menon", "Ana Ruiz", "Ben Ode")
     assert doc.text.startswith("Ravi Menon: The Brindle order") and clean(doc.text)
+
+
+def test_an_agenda_with_times_is_not_a_transcript(tmp_path):
+    text = "Kestrel offsite\n\n09:00 Welcome and coffee\n10:00 Dock roadmap\n11:30 Pricing\n13:00 Lunch\n"
+    [doc] = read_path(write(tmp_path, "offsite agenda.txt", text))
+    assert doc.kind is DocumentKind.ARTICLE and "10:00 Dock roadmap" in doc.text

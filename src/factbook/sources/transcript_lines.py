@@ -29,6 +29,9 @@ _TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _STAMP = rf"[\[(]?{_TIME}(?:\s*-->\s*{_TIME})?[\])]?"
 _NAME = r"[A-Z][\w.'’-]*(?:[ _][A-Z0-9][\w.'’-]*){0,3}"
 _TIME_ONLY = re.compile(rf"^\s*(?:{_STAMP}\s*)+$")
+# A stamp that only a recording writes: bracketed, or with seconds ("[00:03]", "00:00:03");
+# an agenda's "10:00 Kickoff" is not one.
+_RECORDING_STAMP = re.compile(rf"^\s*(?:[\[(]{_TIME}|\d{{1,2}}:\d{{2}}:\d{{2}})")
 _LEADING_STAMP = re.compile(rf"^\s*(?:{_STAMP}\s*(?:[-–—|]\s*)?)+")
 # "Name: text" with an optional time before the name or between name and colon.
 _COLON_TURN = re.compile(
@@ -36,7 +39,10 @@ _COLON_TURN = re.compile(
     rf"(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s+(?P<said>\S.*)$")
 # A speaker head with its time: "Name  0:02", "**Name** [00:01:12]", "Name - 00:03", "[00:03] Name".
 _HEAD_AFTER = re.compile(rf"^\s*(?:\*\*|__|\[)?(?P<name>{_NAME})(?:\*\*|__|\])?\s*(?:[-–—|,]\s*)?{_STAMP}\s*$")
-_HEAD_BEFORE = re.compile(rf"^\s*{_STAMP}\s*(?:[-–—|]\s*)?(?:\*\*|__)?(?P<name>{_NAME})(?:\*\*|__)?:?\s*$")
+# Before the name only a recording's stamp, or one set off by a dash ("[00:03] Name",
+# "00:00:03 Name", "00:03 - Name"): an agenda's "11:30 Pricing" is not a speaker.
+_HEAD_BEFORE = re.compile(rf"^\s*(?:[\[(]{_TIME}[\])]|\d{{1,2}}:\d{{2}}:\d{{2}}(?:[.,]\d{{1,3}})?|{_TIME}\s*[-–—|])"
+                          rf"\s*(?:[-–—|]\s*)?(?:\*\*|__)?(?P<name>{_NAME})(?:\*\*|__)?:?\s*$")
 # A name alone on its line (the time follows on the next line).
 _NAME_ALONE = re.compile(rf"^\s*(?:\*\*|__)?(?P<name>{_NAME})(?:\*\*|__)?\s*$")
 # "[00:00:03.18]   Remote- I'm doing good": a stamp, a label, a dash glued to it.
@@ -124,7 +130,7 @@ def transcript_share(text: str) -> tuple[int, int]:
         if head_speaker(line) or (alone and (is_time_only(following)
                                              or _after_time(lines, index, alone.group("name"), []))):
             marked += 2  # the head and the words under it
-        elif speaker_of(line) or is_time_only(line) or _LEADING_STAMP.match(line) \
+        elif speaker_of(line) or is_time_only(line) or _RECORDING_STAMP.match(line) \
                 or bracket_turn(line) or any(strip_stamps(line).startswith(n) for n in glued):
             marked += 1
     return min(marked, len(lines)), len(lines)
