@@ -52,7 +52,7 @@ def test_every_style_gets_its_kind_and_leaves_no_debris(cli, vault, tmp_path):
     report = json.loads(result.output)
     assert result.exit_code == 0 and report["failures"] == []
     kinds = sorted(kind for kind, _ in _kinds(vault).values())
-    assert kinds == ["email"] * 4 + ["invite"] + ["meeting-notes"] + ["transcript"] * 10
+    assert kinds == ["email"] * 4 + ["invite"] + ["meeting-notes"] + ["transcript"] * 11
     for note in vault.rglob("*.md"):
         if ".factbook" in note.parts:  # the originals, kept byte for byte
             continue

@@ -132,6 +132,10 @@ STYLES = {
     "teams-cues.txt": "00:00:03.450 --> 00:00:06.120\nRavi Menon\nThe Brindle order is 400 pallets.\n\n"
                       "00:00:11.000 --> 00:00:14.200\nAna Ruiz\nWe ship them on 3 March.\n\n"
                       "00:00:19.000 --> 00:00:20.000\nRavi Menon\nGood.\n",
+    # Teams' .docx download: unpadded cue times, the speaker, the words; Otter's sign-off.
+    "teams.docx.txt": "0:0:3.450 --> 0:0:6.120\nRavi Menon\nThe Brindle order is 400 pallets.\n\n"
+                      "0:0:11.0 --> 0:0:14.200\nAna Ruiz\nWe ship them on 3 March.\n\n"
+                      "0:0:19.0 --> 0:0:20.0\nRavi Menon\nGood.\n\nTranscribed by https://otter.ai\n",
     # Speaker names glued to their words, as some exports paste them.
     "glued.txt": "Ravi MenonThe Brindle order is 400 pallets.\n"
                  "Ana RuizWe ship them on 3 March.\nRavi MenonGood.\n",

@@ -25,7 +25,11 @@ from dataclasses import dataclass
 
 from factbook.sources.speakers import clean_speaker
 
-_TIME = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
+# "00:03", "1:02:03.180", and Teams' unpadded "0:0:3.450".
+_TIME = r"\d{1,2}:\d{1,2}(?::\d{1,2})?(?:[.,]\d{1,3})?"
+# Lines a tool adds to its export, not what anyone said.
+_BOILERPLATE = re.compile(r"^\s*(?:transcribed by\b|this (?:transcript|recording) was (?:generated|made)\b|"
+                          r"(?:transcript|recording) (?:started|ended|stopped)\b)", re.I)
 _STAMP = rf"[\[(]?{_TIME}(?:\s*-->\s*{_TIME})?[\])]?"
 _NAME = r"[A-Z][\w.'’-]*(?:[ _][A-Z0-9][\w.'’-]*){0,3}"
 _TIME_ONLY = re.compile(rf"^\s*(?:{_STAMP}\s*)+$")
@@ -146,7 +150,7 @@ def parse_transcript(text: str, known: Iterable[str] = ()) -> list[Turn]:
     names = _names_in(lines, known)
     turns: list[Turn] = []
     for index, line in enumerate(lines):
-        if not line.strip() or is_time_only(line):
+        if not line.strip() or is_time_only(line) or _BOILERPLATE.match(line):
             continue
         following = next((x for x in lines[index + 1:] if x.strip()), "")
         alone = _NAME_ALONE.match(line)
