@@ -378,3 +378,19 @@ def test_an_agenda_with_times_is_not_a_transcript(tmp_path):
     text = "Kestrel offsite\n\n09:00 Welcome and coffee\n10:00 Dock roadmap\n11:30 Pricing\n13:00 Lunch\n"
     [doc] = read_path(write(tmp_path, "offsite agenda.txt", text))
     assert doc.kind is DocumentKind.ARTICLE and "10:00 Dock roadmap" in doc.text
+
+
+def test_every_mail_reader_keeps_the_signature_it_strips(tmp_path):
+    eml = ("From: Ben Ode <ben@kestrel.example>\nTo: Ana Ruiz <ana@tide.example>\n"
+           "Subject: Dock dates\nDate: Tue, 3 Jun 2025 10:00:00 +0000\nMessage-ID: <d1@kestrel.example>\n\n"
+           "The dock opens on 9 June.\n\n-- \nBen Ode\nHead of Operations | Kestrel\n+1 555 0100\n")
+    [mail] = read_path(write(tmp_path, "dock.eml", eml))
+    assert mail.meta["signature"] == "Ben Ode\nHead of Operations | Kestrel\n+1 555 0100"
+    assert mail.text == "The dock opens on 9 June."
+    thread = ("From: Ben Ode <ben@kestrel.example>\nSent: Tuesday, June 3, 2025 10:00 AM\n"
+              "To: Ana Ruiz <ana@tide.example>\nSubject: Dock dates\n\nThe dock opens on 9 June.\n\n"
+              "Best regards,\nBen Ode\nHead of Operations | Kestrel\n")
+    [exported] = read_path(write(tmp_path, "dock thread.txt", thread))
+    assert exported.kind is DocumentKind.EMAIL
+    assert exported.meta["signature"] == "Best regards,\nBen Ode\nHead of Operations | Kestrel"
+    assert exported.meta["addresses"].startswith("Ben Ode <ben@kestrel.example>")
