@@ -394,3 +394,15 @@ def test_every_mail_reader_keeps_the_signature_it_strips(tmp_path):
     assert exported.kind is DocumentKind.EMAIL
     assert exported.meta["signature"] == "Best regards,\nBen Ode\nHead of Operations | Kestrel"
     assert exported.meta["addresses"].startswith("Ben Ode <ben@kestrel.example>")
+
+
+@pytest.mark.parametrize("head", ["### Ravi Menon <ravi@kestrel.example> — Jan 20, 2026 8:15 AM",
+                                  "## Tue, 20 Jan 2026 08:15 | ravi@kestrel.example",
+                                  "## From: Ravi Menon ravi@kestrel.example, 2026-01-20T08:15"])
+def test_message_heading_styles(tmp_path, head):
+    text = f"# Dock dates\n\n{head}\n> The dock opens in May.\n\n" \
+           "## 2026-01-21 09:00 — Ana Ruiz ana@tide.example\n> We ship in June.\n"
+    first, second = read_path(write(tmp_path, "2026-01-22_0900_55_Dock_dates.md", text))
+    assert first.kind is DocumentKind.EMAIL and first.date == date(2026, 1, 20)
+    assert first.participants[0] in ("Ravi Menon", "ravi@kestrel.example")
+    assert first.text == "The dock opens in May." and second.authors == ("Ana Ruiz",)

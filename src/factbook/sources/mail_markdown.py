@@ -31,7 +31,12 @@ from factbook.sources.mailtext import split_body
 from factbook.sources.thread_export import subject_title
 
 _ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_STAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?(?:\s*(?:[+-]\d{2}:?\d{2}|Z|UTC))?)?")
+_CLOCK = r"(?:,?\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*(?:[+-]\d{2}:?\d{2}|Z|UTC|GMT))?)?"
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+# "2026-01-20 08:15:00", "2026-01-20T08:15", "Jan 20, 2026 8:15 AM", "Tue, 20 Jan 2026 08:15".
+_STAMP = re.compile(rf"\b\d{{4}}-\d{{2}}-\d{{2}}(?:[ T]\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\s*(?:[+-]\d{{2}}:?\d{{2}}|Z|UTC))?)?"
+                    rf"|(?:\b[A-Z][a-z]{{2}}[a-z]*,?\s+)?(?:\b{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\b\d{{1,2}}\s+{_MONTH}\s+\d{{4}})"
+                    rf"{_CLOCK}")
 _MESSAGE_HEAD = re.compile(r"^#{1,6}\s+(?P<rest>.*\S)\s*$")
 _RECIPIENTS = re.compile(r"^\s*(?:[*_]{2})?(?P<key>to|cc)(?:[*_]{2})?\s*:\s*(?:[*_]{2})?\s*(?P<value>.+)$",
                          re.I)
