@@ -127,3 +127,21 @@ def test_the_export_with_speakers_arriving_later_is_kept_beside_the_bare_one(cli
     again = _inbox(tmp_path, "again", {"copy of the bare one.txt": "Thank you.\n" + _bare()})
     report = _ingest(cli, again, vault)
     assert report["new_sources"] == [] and len(report["duplicates"]) == 1
+
+
+def test_grown_markdown_thread_adds_just_its_new_message(cli, vault, tmp_path):
+    head = "# Dock dates\n\n"
+    one = "## 2025-03-03 09:12 — Lena Marsh lena.marsh@brindle.example\n> The dock opens in May.\n\n"
+    two = "## 2025-03-03 14:40 — Owen Tait owen@corvid.example\n> We ship the racks in June.\n\n"
+    three = "## 2025-03-04 08:05 — Lena Marsh lena.marsh@brindle.example\n> Our CFO approved the budget.\n"
+    first = _inbox(tmp_path, "first", {"2025-03-03_1500_1_Dock_dates.md": head + one + two})
+    second = _inbox(tmp_path, "second", {"2025-03-04_0900_2_Dock_dates.md": head + one + two + three})
+    _ingest(cli, first, vault)
+    report = _ingest(cli, second, vault)
+    grown = str(second / "2025-03-04_0900_2_Dock_dates.md")
+    assert report["new_sources"] == [f"{grown}#3"]
+    assert [d["path"] for d in report["duplicates"]] == [f"{grown}#1", f"{grown}#2"]
+    notes = _sources(vault)
+    assert len(list((vault / "Sources").rglob("*.md"))) == 3  # one per message, none twice
+    for said in ("The dock opens in May.", "We ship the racks in June.", "Our CFO approved the budget."):
+        assert said in notes
