@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any

@@ -10,7 +10,6 @@ name, or the first lines of the text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pysrt
