@@ -406,3 +406,11 @@ def test_message_heading_styles(tmp_path, head):
     assert first.kind is DocumentKind.EMAIL and first.date == date(2026, 1, 20)
     assert first.participants[0] in ("Ravi Menon", "ravi@kestrel.example")
     assert first.text == "The dock opens in May." and second.authors == ("Ana Ruiz",)
+
+
+def test_a_short_sentence_above_a_time_is_not_a_speaker(tmp_path):
+    text = ("Ravi Menon\n00:03\nThe order is 400 pallets.\nThanks.\n00:09\n"
+            "Ana Ruiz\n00:11\nWe ship on 3 March.\n")
+    [doc] = read_path(write(tmp_path, "2025-02-24 call.txt", text))
+    assert doc.participants == ("Ravi Menon", "Ana Ruiz")
+    assert doc.text == "Ravi Menon: The order is 400 pallets. Thanks.\n\nAna Ruiz: We ship on 3 March."

@@ -96,8 +96,15 @@ def speaker_of(line: str) -> str | None:
 
 def is_name_line(line: str) -> bool:
     """True for a line holding only a name (the speaker of the words below it)."""
+    return _alone(line) is not None
+
+
+def _alone(line: str) -> str | None:
+    """The name a line holds alone ("Ravi Menon"), not a sentence ("Thanks.")."""
     match = _NAME_ALONE.match(line)
-    return bool(match) and _speaker(match.group("name")) is not None
+    if not match or match.group("name").rstrip().endswith((".", "!", "?")):
+        return None
+    return _speaker(match.group("name"))
 
 
 def head_speaker(line: str) -> str | None:
@@ -130,9 +137,9 @@ def transcript_share(text: str) -> tuple[int, int]:
     marked = 0
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        alone = _NAME_ALONE.match(line)
+        alone = _alone(line)
         if head_speaker(line) or (alone and (is_time_only(following)
-                                             or _after_time(lines, index, alone.group("name"), []))):
+                                             or _after_time(lines, index, alone, []))):
             marked += 2  # the head and the words under it
         elif speaker_of(line) or is_time_only(line) or _RECORDING_STAMP.match(line) \
                 or bracket_turn(line) or any(strip_stamps(line).startswith(n) for n in glued):
@@ -153,10 +160,9 @@ def parse_transcript(text: str, known: Iterable[str] = ()) -> list[Turn]:
         if not line.strip() or is_time_only(line) or _BOILERPLATE.match(line):
             continue
         following = next((x for x in lines[index + 1:] if x.strip()), "")
-        alone = _NAME_ALONE.match(line)
-        if alone and _speaker(alone.group("name")) and (
-                is_time_only(following) or _after_time(lines, index, alone.group("name"), names)):
-            turns.append(Turn(_speaker(alone.group("name")), ""))
+        alone = _alone(line)
+        if alone and (is_time_only(following) or _after_time(lines, index, alone, names)):
+            turns.append(Turn(alone, ""))
             continue
         head = head_speaker(line)
         if head:
@@ -214,9 +220,8 @@ def _names_in(lines: list[str], known: Iterable[str]) -> list[str]:
     names = {clean_speaker(n) for n in known if clean_speaker(n)}
     for index, line in enumerate(lines):
         found = speaker_of(line) or head_speaker(line)
-        alone = _NAME_ALONE.match(line)
-        if not found and alone and index + 1 < len(lines) and is_time_only(lines[index + 1]):
-            found = _speaker(alone.group("name"))
+        if not found and index + 1 < len(lines) and is_time_only(lines[index + 1]):
+            found = _alone(line)
         if found:
             names.add(found)
     names.update(_glued_names(lines))
