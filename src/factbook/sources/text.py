@@ -3,15 +3,21 @@
 A .txt or .md file can be many things; after decoding, the content decides:
 - front matter with `type: account|person|project` → an existing entity note
   (`NOTE`, adopted rather than ingested);
+- e-mail importer front matter (`from`, `subject`, `date`) or a heading per message
+  naming its time and sender → one e-mail per message (sources/mail_markdown.py);
 - inline `From:` / `Sent:` / `To:` header blocks → an exported e-mail thread;
-- Summary / Decisions / Action items sections or checkbox tasks → structured
-  meeting notes;
-- mostly "Name: text" lines → a transcript;
+- a "## Transcript" section → cleaned turns inside the note (sources/note_transcript.py),
+  or a transcript when the note is little more than it;
+- Summary / Decisions / Action items sections or checkbox tasks, or one such section in
+  a note titled as a call or meeting → structured meeting notes;
+- mostly transcript lines in any tool's style (sources/transcript_lines.py), or a raw
+  speech-to-text export → a transcript;
 - anything else → an article.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +129,6 @@ def _with_speakers(doc: Document, section: Any) -> Document:
     """`doc` with the speakers of its transcript section among its participants."""
     if section is None or not section.speakers:
         return doc
-    from dataclasses import replace
     return replace(doc, participants=tuple(dict.fromkeys(doc.participants + section.speakers)))
 
 
