@@ -261,6 +261,8 @@ def _print_report(report: RunReport) -> None:
         out.print(f"duplicate: {dup.path} (same as {dup.of})", markup=False, highlight=False)
     if len(report.duplicates) > 10:
         out.print(f"… and {len(report.duplicates) - 10} more duplicates (see --json)")
+    for swap in report.replaced[:10]:
+        out.print(f"fuller: {swap.path} (kept over {swap.replaced})", markup=False, highlight=False)
     for path in report.outputs:
         out.print(f"output: {path}", markup=False, highlight=False)
     for failure in report.failures:

@@ -24,6 +24,7 @@ class DocumentKind(StrEnum):
     WEB = "web"
     PDF = "pdf"
     NOTE = "note"
+    INVITE = "invite"  # a calendar invite (.ics): organizer, attendees, agenda
 
 
 class EntityKind(StrEnum):

@@ -65,6 +65,17 @@ class Duplicate:
 
 
 @dataclass
+class Replacement:
+    """A near-duplicate kept because it is fuller than the source it resembles: a thread
+    with more messages, a transcript with speakers and times. `replaced` is the poorer
+    document: dropped when it came in the same run, kept (with its citations) when it
+    was already a source."""
+
+    path: str
+    replaced: str
+
+
+@dataclass
 class RunReport:
     """What one run did: the end-of-run summary and the `--json` output."""
 
@@ -74,6 +85,7 @@ class RunReport:
     new_sources: list[str] = field(default_factory=list)
     adopted_notes: list[str] = field(default_factory=list)
     duplicates: list[Duplicate] = field(default_factory=list)
+    replaced: list[Replacement] = field(default_factory=list)  # fuller near-duplicates kept
     failures: list[Failure] = field(default_factory=list)
     entities_created: int = 0
     entities_updated: int = 0
@@ -311,15 +323,36 @@ def _read_batch(files: list[Path], store: Store, report: RunReport,
             if stored is not None or doc.sha256 in seen:
                 report.duplicates.append(Duplicate(doc.path, stored.path if stored else seen[doc.sha256]))
                 continue
-            similar = None if doc.note_type else near.check(doc)
-            if similar is not None:
-                report.duplicates.append(Duplicate(doc.path, similar))
-                store.remember_duplicate(doc.sha256, doc.path, similar)
+            if not doc.note_type and not _keep_near_duplicate(doc, docs, store, report, near):
                 continue
             seen[doc.sha256] = doc.path
             docs.append(doc)
     # Existing notes first: a person's own note defines its entity before articles name it.
     return sorted(docs, key=lambda d: d.kind is not DocumentKind.NOTE)
+
+
+def _keep_near_duplicate(doc: Document, docs: list[Document], store: Store, report: RunReport,
+                         near: DuplicateFinder) -> bool:
+    """Whether `doc` is to be ingested: not a near-duplicate, or a fuller one. A fuller
+    document replaces a poorer one of this run (dropped from `docs`); one of an earlier
+    run stays a source with its citations, and `doc` is ingested beside it."""
+    match = near.match(doc)
+    if match is None:
+        near.remember(doc)
+        return True
+    if not match.new_is_fuller:
+        report.duplicates.append(Duplicate(doc.path, match.path))
+        store.remember_duplicate(doc.sha256, doc.path, match.path)
+        return False
+    report.replaced.append(Replacement(doc.path, match.path))
+    poorer = next((d for d in docs if d.path == match.path), None)
+    if not match.stored and poorer is not None:
+        docs.remove(poorer)
+        near.forget(poorer)
+        report.duplicates.append(Duplicate(poorer.path, doc.path))
+        store.remember_duplicate(poorer.sha256, poorer.path, doc.path)
+    near.remember(doc)
+    return True
 
 
 def _known_file(path: Path, store: Store, max_file_bytes: int | None) -> Duplicate | None:

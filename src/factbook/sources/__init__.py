@@ -2,18 +2,21 @@
 
 `read_path` is the single entry point: it checks the file (a regular file,
 readable, within the size limit, not empty), picks the reader by extension
-and returns the documents (one for most files, one per message for an mbox)
+and returns the documents (one for most files, one per message for an mbox or a
+Markdown mail export, one per event for a calendar)
 or raises `InputError` naming the file and the reason.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from factbook.errors import InputError
-from factbook.models import Document
-from factbook.sources import email, html, pdf, text, transcripts
+from factbook.models import Document, DocumentKind
+from factbook.sources import email, html, ics, outlook, pdf, text, transcripts, word
 from factbook.sources.base import MAX_BYTES, Reader
+from factbook.sources.dates import date_from_name
 
 READERS: dict[str, Reader] = {
     ".txt": text.read_text_document,
@@ -29,7 +32,15 @@ READERS: dict[str, Reader] = {
     ".mbx": email.read_mbox,
     ".vtt": transcripts.read_vtt,
     ".srt": transcripts.read_srt,
+    ".docx": word.read_docx,
+    ".msg": outlook.read_msg,
+    ".ics": ics.read_ics,
 }
+
+# Old binary formats whose modern form factbook reads.
+_SAVE_AS = {".doc": "save it as .docx (Word: File > Save As) and ingest that",
+            ".rtf": "save it as .docx or .txt and ingest that",
+            ".vcs": "export the invite as .ics and ingest that"}
 
 # Files that are never documents: editor and OS litter in a drop folder.
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
@@ -71,11 +82,20 @@ def read_path(path: Path, max_bytes: int = MAX_BYTES) -> list[Document]:
     if reader is None:
         known = ", ".join(supported_suffixes())
         raise InputError(str(path), f"has an unsupported file type {path.suffix or '(none)'!r}",
-                         hint=f"factbook reads {known}")
+                         hint=_SAVE_AS.get(path.suffix.lower(), f"factbook reads {known}"))
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(str(path), f"cannot be read ({exc.strerror or exc})") from exc
     if not data.strip():
         raise InputError(str(path), "is empty" if not data else "is empty (only whitespace)")
-    return reader(path, data)
+    return [_dated(doc, path) for doc in reader(path, data)]
+
+
+def _dated(doc: Document, path: Path) -> Document:
+    """`doc`, dated by its file name ("2025-03-04 Weekly sync.txt") when nothing inside it
+    gives its own date: the fallback before "undated"."""
+    if doc.date is not None or doc.kind is DocumentKind.NOTE:
+        return doc
+    found = date_from_name(path.name)
+    return replace(doc, date=found) if found else doc

@@ -8,6 +8,10 @@ set of figures it states. Candidates are found by LSH band keys (`band_keys`):
 one close to it?"; the store keeps the same keys for the sources of past runs
 (store/duplicates.py). Signatures are stored with `Signature.to_bytes`.
 
+Of two near-duplicates the fuller is kept (`Fullness`): a transcript with named speakers
+and times over a bare export of the same recording, a thread with more messages over the
+shorter one, a text with clearly more words over its abridged copy.
+
 Two texts are one source when their estimated Jaccard similarity is at least
 `THRESHOLD` and their figures do not disagree (each states a figure the other
 lacks: a daily market report that repeats yesterday's wording with new
@@ -27,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from datasketch import LeanMinHash, MinHash
@@ -191,3 +196,57 @@ class NearDuplicateIndex:
                     and (best is None or (score, key) > best):
                 best = (score, key)
         return best[1] if best else None
+
+    def discard(self, key: str) -> None:
+        """Forget the document added under `key` (it was replaced by a fuller one)."""
+        sig = self._signatures.pop(key, None)
+        if sig is None:
+            return
+        for band in band_keys(sig):
+            keys = self._bands.get(band, [])
+            if key in keys:
+                keys.remove(key)
+
+
+# --- which of two near-duplicates is the fuller one ---------------------------------------
+
+# A copy with this many more words (and at least `_MORE_WORDS_MIN` more) says more: a
+# gateway footer or a re-wrap does not reach it, a thread's extra message or an
+# unabridged export does.
+_MORE_WORDS = 1.2
+_MORE_WORDS_MIN = 25
+_TURN_PREFIX = re.compile(r"^[^\n:]{1,60}:\s+", re.M)
+
+
+@dataclass(frozen=True)
+class Fullness:
+    """How much of a conversation a document keeps: its structure (a transcript's named
+    speakers, its times), its number of messages, its words."""
+
+    structure: int
+    messages: int
+    words: int
+
+    def beats(self, other: Fullness) -> bool:
+        """True when this document is the fuller of two near-duplicates."""
+        if (self.structure, self.messages) != (other.structure, other.messages):
+            return (self.structure, self.messages) > (other.structure, other.messages)
+        return self.words >= other.words * _MORE_WORDS and self.words - other.words >= _MORE_WORDS_MIN
+
+
+def fullness(kind: str, participants: Sequence[str], meta: dict[str, str], text: str) -> Fullness:
+    """The `Fullness` of a document (or a stored document's record)."""
+    structure = 0
+    if str(kind) == "transcript":
+        structure = int(bool(participants)) + int(meta.get("timed") == "yes")
+    try:
+        messages = int(meta.get("messages") or 1)
+    except ValueError:
+        messages = 1
+    return Fullness(structure, messages, len(normalized_words(text)))
+
+
+def comparable_text(kind: str, text: str) -> str:
+    """The text near-duplicates are compared on: a transcript's words without its
+    "Name: " turn prefixes, so an export with speakers meets the same recording's bare one."""
+    return _TURN_PREFIX.sub("", text) if str(kind) == "transcript" else text

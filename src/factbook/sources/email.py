@@ -21,7 +21,7 @@ from factbook.models import Document, DocumentKind
 from factbook.sources.base import clean_text, content_hash, looks_binary
 from factbook.sources.dates import parse_date
 from factbook.sources.html import html_to_text
-from factbook.sources.mailtext import new_text
+from factbook.sources.mailtext import split_body
 from factbook.sources.thread_export import subject_title
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,8 @@ def message_document(doc_path: str, raw: bytes, file_path: str) -> Document:
     if not body.strip():
         raise InputError(doc_path, "is an e-mail with an empty body")
     senders = _people(message, "from")
-    text = new_text(clean_text(body), senders[0] if senders else None)
+    mail = split_body(clean_text(body), senders[0] if senders else None)
+    text = mail.text
     if not any(c.isalnum() for c in text):
         raise InputError(doc_path, "is an e-mail whose body is empty once quotes and "
                                    "signature are removed")
@@ -121,7 +122,7 @@ def message_document(doc_path: str, raw: bytes, file_path: str) -> Document:
         title=subject_title(subject) or "(no subject)", text=text,
         date=parse_date(_date(message)), authors=senders,
         participants=tuple(dict.fromkeys(senders + _people(message, "to") + _people(message, "cc"))),
-        meta=_thread_meta(headers, file_path), size=len(raw),
+        meta={**_thread_meta(headers, file_path), "signature": mail.signature}, size=len(raw),
     )
 
 

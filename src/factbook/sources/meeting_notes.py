@@ -44,11 +44,21 @@ def section_kind(line: str) -> str | None:
     return SECTION_NAMES.get(match.group(1).strip().lower())
 
 
-def looks_like_meeting_notes(body: str) -> bool:
-    """True for Markdown with at least two known meeting sections, or one plus checkbox tasks."""
+# A first line (or file name) that says the note is about a meeting: "Call w/ …", "1:1 — …".
+_MEETING_TITLE = re.compile(r"\b(?:call|meeting|sync|stand-?up|1[:-]1|one-on-one|kick-?off|review|"
+                            r"check-?in|workshop|interview|demo|debrief|retro|catch-?up|minutes)\b",
+                            re.I)
+
+
+def looks_like_meeting_notes(body: str, name: str = "") -> bool:
+    """True for Markdown with at least two known meeting sections, or one plus checkbox
+    tasks, or one in a note whose first line or file `name` says it is about a meeting."""
     kinds = {section_kind(line) for line in body.splitlines()} - {None}
     structural = kinds & {"decisions", "actions", "facts", "summary"}
-    return len(kinds) >= 2 and bool(structural) or (bool(structural) and bool(_CHECKBOX.search(body)))
+    if len(kinds) >= 2 and bool(structural) or (bool(structural) and bool(_CHECKBOX.search(body))):
+        return True
+    first = next((line for line in body.splitlines() if line.strip()), "")
+    return bool(structural) and bool(_MEETING_TITLE.search(first) or _MEETING_TITLE.search(name))
 
 
 def meeting_notes_document(path: Path, data: bytes, body: str, meta: dict[str, Any]) -> Document:

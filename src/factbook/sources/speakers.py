@@ -11,7 +11,9 @@ import re
 _LABEL = re.compile(
     r"^(?:speaker|spk|participant|unknown(?:\s+speaker)?|unidentified(?:\s+speaker)?|guest|caller|"
     r"person|voice|user|attendee|interviewer|interviewee|host|co-host|moderator|presenter|"
-    r"audience(?:\s+member)?|narrator|other|me|them)"
+    r"audience(?:\s+member)?|narrator|other|me|them|"
+    # Recorders that tell voices by channel (MacWhisper, Just Press Record): not people.
+    r"remote|local|mic|microphone|system(?:\s+audio)?|channel)"
     r"(?:[\s_#-]*(?:\d+|[a-z]))?$",
     re.I,
 )

@@ -3,15 +3,21 @@
 A .txt or .md file can be many things; after decoding, the content decides:
 - front matter with `type: account|person|project` → an existing entity note
   (`NOTE`, adopted rather than ingested);
+- e-mail importer front matter (`from`, `subject`, `date`) or a heading per message
+  naming its time and sender → one e-mail per message (sources/mail_markdown.py);
 - inline `From:` / `Sent:` / `To:` header blocks → an exported e-mail thread;
-- Summary / Decisions / Action items sections or checkbox tasks → structured
-  meeting notes;
-- mostly "Name: text" lines → a transcript;
+- a "## Transcript" section → cleaned turns inside the note (sources/note_transcript.py),
+  or a transcript when the note is little more than it;
+- Summary / Decisions / Action items sections or checkbox tasks, or one such section in
+  a note titled as a call or meeting → structured meeting notes;
+- mostly transcript lines in any tool's style (sources/transcript_lines.py), or a raw
+  speech-to-text export → a transcript;
 - anything else → an article.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -29,18 +35,42 @@ _NOTE_TYPES = {"account", "person", "project", "organization", "company"}
 
 def read_text_document(path: Path, data: bytes) -> list[Document]:
     """Read a .txt file; one that starts with YAML front matter is read as Markdown."""
-    return [document_from_text(path, data, decode_text(path, data))]
+    return documents_from_text(path, data, decode_text(path, data))
 
 
 def read_markdown_document(path: Path, data: bytes) -> list[Document]:
     """Read a Markdown file with optional YAML front matter."""
-    return [document_from_text(path, data, decode_text(path, data))]
+    return documents_from_text(path, data, decode_text(path, data))
+
+
+def documents_from_text(path: Path, data: bytes, text: str) -> list[Document]:
+    """The documents of a decoded text or Markdown file: one, or one per message of a
+    Markdown mail export."""
+    from factbook.sources.mail_markdown import (
+        is_importer_mail, looks_like_markdown_mail, markdown_mail_documents,
+    )
+
+    meta, body = split_front_matter(path, text) if text.startswith("---") else ({}, text)
+    if str(meta.get("type", "")).strip().lower() not in _NOTE_TYPES and body.strip() \
+            and (is_importer_mail(meta) or looks_like_markdown_mail(body)):
+        return markdown_mail_documents(path, data, meta, body)
+    doc = document_from_text(path, data, text)
+    heading = _FIRST_HEADING.search(body)
+    if heading and "heading" not in doc.meta:
+        # What a note is about: its first heading ("# 1:1 — Dana — 2025-03-04"), kept for
+        # extraction even when the title comes from front matter.
+        doc.meta["heading"] = heading.group(1).strip()
+    return [doc]
+
+
+_FIRST_HEADING = re.compile(r"^#{1,6}[ \t]+(.+)$", re.M)
 
 
 def document_from_text(path: Path, data: bytes, text: str) -> Document:
     """The document of a decoded text or Markdown file, its kind sniffed from the content."""
     # Imported here: these modules import `title_from_text` from this one.
     from factbook.sources.meeting_notes import looks_like_meeting_notes, meeting_notes_document
+    from factbook.sources.note_transcript import clean_transcript_sections
     from factbook.sources.thread_export import looks_like_thread_export, thread_export_document
     from factbook.sources.transcripts import looks_like_speaker_lines, read_speaker_lines
 
@@ -51,13 +81,55 @@ def document_from_text(path: Path, data: bytes, text: str) -> Document:
         raise InputError(str(path), "has no text after its front matter")
     if looks_like_thread_export(body):
         return thread_export_document(path, data, body)
-    if looks_like_meeting_notes(body):
-        return meeting_notes_document(path, data, body, meta)
-    if looks_like_speaker_lines(body):
-        return read_speaker_lines(path, data, body, header=_header_text(meta))
+    known = _listed(meta)
+    section = clean_transcript_sections(body, known)
+    if section is not None and section.mostly_transcript:
+        header = "\n".join(x for x in (_header_text(meta), section.header) if x.strip())
+        return read_speaker_lines(path, data, section.raw_body, header=header, known=known,
+                                  front_matter=meta)
+    if section is not None:
+        body = section.body
+    if looks_like_meeting_notes(body, path.stem):
+        return _with_speakers(meeting_notes_document(path, data, body, meta), section)
+    if looks_like_speaker_lines(body) or _raw_transcript(path, body):
+        return read_speaker_lines(path, data, body, header=_header_text(meta), known=known,
+                                  front_matter=meta)
+    if section is not None:
+        return _with_speakers(meeting_notes_document(path, data, body, meta), section)
     if meta:
         return _markdown(path, data, meta, body, DocumentKind.ARTICLE)
     return _plain(path, data, body, DocumentKind.ARTICLE)
+
+
+# Tools name their raw exports so: "Recording.transcript.txt", "Otter - …", "fireflies-…".
+_TRANSCRIPT_NAME = re.compile(r"transcri|recording|otter|fireflies|whisper", re.I)
+
+
+def _raw_transcript(path: Path, body: str) -> bool:
+    """A raw speech-to-text export with no speaker lines: named as one, or opening with
+    Whisper's "Thank you." heard in the silence before the talk."""
+    from factbook.sources.transcript_lines import drop_hallucinated_opening
+
+    first = next((line for line in body.splitlines() if line.strip()), "")
+    return bool(_TRANSCRIPT_NAME.search(path.stem)) and not first.startswith("#") \
+        or drop_hallucinated_opening(body) != body.strip("\n") and len(body.splitlines()) > 2
+
+
+def _listed(meta: dict[str, Any]) -> tuple[str, ...]:
+    """The people front matter lists (attendees, participants, speakers)."""
+    listed = meta.get("attendees") or meta.get("participants") or meta.get("speakers") or []
+    if isinstance(listed, str):
+        listed = listed.split(",")
+    if not isinstance(listed, (list, tuple)):
+        return ()
+    return tuple(str(n).strip().strip("[]") for n in listed if str(n).strip())
+
+
+def _with_speakers(doc: Document, section: Any) -> Document:
+    """`doc` with the speakers of its transcript section among its participants."""
+    if section is None or not section.speakers:
+        return doc
+    return replace(doc, participants=tuple(dict.fromkeys(doc.participants + section.speakers)))
 
 
 def _markdown(path: Path, data: bytes, meta: dict[str, Any], body: str,

@@ -17,7 +17,7 @@ from pathlib import Path
 from factbook.models import Document, DocumentKind
 from factbook.sources.base import clean_text, content_hash, require_text
 from factbook.sources.dates import parse_date
-from factbook.sources.mailtext import new_text
+from factbook.sources.mailtext import split_body
 
 _HEADER = re.compile(r"^\s*(?:[*_]{2})?(From|Sent|Date|To|Cc|Subject)(?:[*_]{2})?\s*:\s*(?:[*_]{2})?\s*(.*)$",
                      re.I)
@@ -78,15 +78,18 @@ def thread_export_document(path: Path, data: bytes, text: str) -> Document:
     messages = split_messages(text)
     if all(m.date for m in messages):
         messages.sort(key=lambda m: m.date)  # type: ignore[arg-type, return-value]
-    parts, senders, people = [], [], []
+    parts, senders, people, signatures = [], [], [], []
     seen: set[tuple[str, str]] = set()
     for message in messages:
         sender = (message.people("from") or ["Unknown sender"])[0]
-        body = new_text(clean_text("\n".join(message.body_lines)), sender)
+        mail = split_body(clean_text("\n".join(message.body_lines)), sender)
+        body = mail.text
         # A reply quotes its predecessors' header blocks: the same message twice is kept once.
         if (sender, body) in seen:
             continue
         seen.add((sender, body))
+        if mail.signature and mail.signature not in signatures:
+            signatures.append(mail.signature)
         senders.append(sender)
         people.extend(message.people("from") + message.people("to") + message.people("cc"))
         when = message.date
@@ -101,9 +104,16 @@ def thread_export_document(path: Path, data: bytes, text: str) -> Document:
         title=subject_title(subject) or path.stem, text=body_text,
         date=max(dates) if dates else None, authors=_unique(senders), participants=_unique(people),
         meta={"subject": subject, "messages": str(len(messages)), "export": "thread",
-              "addresses": _addresses(messages)},
+              "addresses": _addresses(messages), "signature": join_signatures(signatures)},
         size=len(data),
     )
+
+
+def join_signatures(blocks: list[str]) -> str:
+    """The signature blocks of a thread's messages as one text, oldest first, each after
+    a "-- " delimiter line when there are several."""
+    blocks = [b for b in blocks if b.strip()]
+    return blocks[0] if len(blocks) == 1 else "\n".join(f"-- \n{b}" for b in blocks)
 
 
 def subject_title(subject: str) -> str:

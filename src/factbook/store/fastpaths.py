@@ -36,6 +36,16 @@ class FastPathsMixin:
         self.db.executemany("INSERT INTO dedup_bands (band_key, document_id) VALUES (?,?)",
                             [(k, document_id) for k in keys])
 
+    def band_candidate_ids(self, keys: list[int]) -> list[tuple[int, str, bytes]]:
+        """(id, path, signature) of the stored sources sharing a band key with `keys`."""
+        if not keys:
+            return []
+        marks = ",".join("?" * len(keys))
+        return [(r[0], r[1], r[2]) for r in self.db.execute(
+            "SELECT DISTINCT d.id, d.path, d.signature FROM dedup_bands b JOIN documents d"
+            f" ON d.id = b.document_id WHERE b.band_key IN ({marks})"  # noqa: S608
+            " AND d.signature IS NOT NULL ORDER BY d.id", keys)]
+
     def band_candidates(self, keys: list[int]) -> list[tuple[str, bytes]]:
         """(path, signature) of the stored sources sharing a band key with `keys`."""
         if not keys:
