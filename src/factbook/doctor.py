@@ -20,7 +20,7 @@ from factbook.store.base import Store
 from factbook.vault.journal import JOURNAL_FILE, journaled, recover_vault
 from factbook.vault.layout import VaultLayout, inside_vault
 from factbook.vault.lock import vault_lock
-from factbook.vault.moved import missing_entity_notes, understand_vault_changes
+from factbook.vault.moved import bulk_loss, missing_entity_notes, understand_vault_changes
 from factbook.vault.sync import NoteWriter
 from factbook.vault.writer import TEMP_SUFFIX
 
@@ -134,8 +134,9 @@ def _check_moved(layout: VaultLayout, store: Store, report: DoctorReport, fix: b
     """Entity notes the person moved (followed) or deleted (forgotten) in the vault;
     returns the entities concerned when they are left as they are."""
     missing = missing_entity_notes(layout, store)
-    if not missing:
-        return set()
+    bulk = bool(missing) and bulk_loss(len(missing), store)
+    if not missing or (bulk and not fix):
+        return set()  # nothing moved or deleted, or so much that the notes are missing ones
     finding = Finding("moved-or-deleted-notes", f"{len(missing)} entity notes were moved or "
                       "deleted in the vault (a moved note is followed, a deleted one forgotten)")
     report.findings.append(finding)

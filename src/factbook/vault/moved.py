@@ -59,15 +59,29 @@ def missing_entity_notes(layout: VaultLayout, store: Store) -> list[EntityRecord
     return gone
 
 
+def bulk_loss(missing: int, store: Store) -> bool:
+    """True when so many entity notes are gone at once (a folder deleted or renamed, a
+    sync half done) that it is an accident to repair, not a note-by-note forget."""
+    live = sum(1 for _, _, merged in store.entity_note_records() if not merged)
+    return missing > max(3, live // 2)
+
+
 def understand_vault_changes(layout: VaultLayout, store: Store) -> VaultRepairs:
     """Follow entity notes the person moved or renamed, and forget the ones they deleted
-    (call inside the store transaction, before the vault is read back)."""
+    (call inside the store transaction, before the vault is read back). When most notes
+    are gone at once, only moves are followed: the rest are written again."""
     repairs = VaultRepairs()
     missing = missing_entity_notes(layout, store)
     if not missing:
         return repairs
     found = _find_moved(layout, store, {e.id: e for e in missing})
+    accident = bulk_loss(len(missing) - len(found), store)
+    if accident:
+        log.warning("%d entity notes are missing: written again, not forgotten",
+                    len(missing) - len(found))
     for entity in missing:
+        if accident and entity.id not in found:
+            continue
         docs = store.documents_citing(entity.id)
         neighbours = {e for d in docs for e in store.entities_for_document(d)}
         if entity.id in found:

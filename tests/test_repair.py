@@ -1,0 +1,201 @@
+"""Repairing the entity graph through the CLI on a real vault (issue 17): retype, rename
+(by command and in Obsidian), forget, merge then split, alias reaching earlier
+documents, and commands refusing a folder that is not a vault."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from factbook.store import open_store
+
+CALL = """Quarterly call with Corbel
+2026-03-02
+
+Corbel signed a three-year contract with Halvane Logistics worth $2 million.
+Leila Marsh from Corbel said the rollout starts in April.
+Halvane Logistics opened a new warehouse in Leeds.
+"""
+MISFILED = """---
+type: account
+name: Leila Brandt
+---
+# Leila Brandt
+
+## Notes
+
+Met at the Leeds expo.
+"""
+VISIT = """Site visit
+2026-03-20
+
+Leila Brandt approved a $1 million budget for the Leeds depot, Halvane Logistics said.
+Halvane Logistics raised its delivery fees by 5 percent in March.
+"""
+PRICING = """Pricing follow-up
+2026-03-12
+
+Good news from HLX today.
+HLX raised its delivery fees by 5 percent in March.
+"""
+NEWS = """Corbel news
+2026-04-01
+
+Corbel signed a $5 million contract with Halvane Logistics in April.
+Corbel opened an office in Leeds, Halvane Logistics said.
+"""
+
+
+def _write(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture()
+def vault(tmp_path, cli):
+    root = tmp_path / "vault"
+    assert cli("init", root, "--no-interactive").exit_code == 0
+    inbox = _write(tmp_path / "first", {"call.txt": CALL, "leila.md": MISFILED})
+    assert cli("ingest", inbox, "--vault", root).exit_code == 0
+    return root
+
+
+def _entities(cli, root: Path) -> dict[str, dict]:
+    result = cli("entities", "--vault", root, "--json")
+    assert result.exit_code == 0, result.output
+    return {row["name"]: row for row in json.loads(result.output)}
+
+
+def _entity_notes(root: Path) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for folder in ("Accounts", "People", "Projects")
+                  for p in (root / folder).glob("*.md"))
+
+
+def test_misfiled_person_retyped_and_later_documents_resolve_to_the_person(vault, tmp_path, cli):
+    assert _entities(cli, vault)["Leila Brandt"]["kind"] == "account"
+    dry = cli("retype", "Leila Brandt", "person", "--vault", vault, "--dry-run")
+    assert "People/Leila Brandt.md" in dry.output and (vault / "Accounts/Leila Brandt.md").exists()
+    assert cli("retype", "Leila Brandt", "person", "--vault", vault).exit_code == 0
+    assert not (vault / "Accounts/Leila Brandt.md").exists()
+    note = (vault / "People/Leila Brandt.md").read_text(encoding="utf-8")
+    assert "type: person" in note and "Met at the Leeds expo." in note
+    assert cli("ingest", _write(tmp_path / "later", {"visit.txt": VISIT}), "--vault", vault).exit_code == 0
+    rows = _entities(cli, vault)
+    assert rows["Leila Brandt"]["kind"] == "person" and rows["Leila Brandt"]["facts"] == 1
+    assert "$1 million budget" in (vault / "People/Leila Brandt.md").read_text(encoding="utf-8")
+    assert [n for n in _entity_notes(vault) if "Leila" in n] == ["People/Leila Brandt.md"]
+
+
+def test_rename_by_command_moves_the_note_and_links_follow(vault, cli):
+    (vault / "Accounts/Corbel.md").write_text(
+        (vault / "Accounts/Corbel.md").read_text(encoding="utf-8") + "\n## Mine\n\nkeep me\n",
+        encoding="utf-8")
+    result = cli("rename", "Corbel", "Corbel Robotics", "--vault", vault)
+    assert result.exit_code == 0, result.output
+    note = (vault / "Accounts/Corbel Robotics.md").read_text(encoding="utf-8")
+    assert "keep me" in note and "aliases: [Corbel]" in note
+    assert not (vault / "Accounts/Corbel.md").exists()
+    halvane = (vault / "Accounts/Halvane Logistics.md").read_text(encoding="utf-8")
+    assert "[[Corbel Robotics]]" in halvane and "[[Corbel]]" not in halvane
+    assert _entities(cli, vault)["Corbel Robotics"]["sources"] == 1
+
+
+@pytest.mark.parametrize("repair", ["ingest", "doctor"])
+def test_rename_in_obsidian_keeps_one_note_with_the_users_section(vault, tmp_path, cli, repair):
+    old, new = vault / "Accounts/Corbel.md", vault / "Accounts/Corbel Robotics.md"
+    shutil.move(old, new)  # Obsidian renames the file and updates the links to it
+    new.write_text(new.read_text(encoding="utf-8") + "\n## My notes\n\nCall Mira about Q3.\n",
+                   encoding="utf-8")
+    for note in vault.rglob("*.md"):
+        text = note.read_text(encoding="utf-8")
+        if "[[Corbel]]" in text:
+            note.write_text(text.replace("[[Corbel]]", "[[Corbel Robotics]]"), encoding="utf-8")
+    if repair == "doctor":
+        assert cli("doctor", "--vault", vault, "--fix").exit_code == 0
+    ingest = cli("ingest", _write(tmp_path / "news", {"news.txt": NEWS}), "--vault", vault, "--json")
+    assert ingest.exit_code == 0
+    assert cli("doctor", "--vault", vault, "--fix").exit_code == 0
+    assert [n for n in _entity_notes(vault) if "Corbel" in n] == ["Accounts/Corbel Robotics.md"]
+    note = new.read_text(encoding="utf-8")
+    assert "Call Mira about Q3." in note and "name: Corbel Robotics" in note
+    assert "$5 million contract" in note  # the later document's Corbel is the same entity
+    assert _entities(cli, vault)["Corbel Robotics"]["sources"] == 2
+
+
+def test_forget_never_brings_the_name_back(vault, tmp_path, cli):
+    assert cli("forget", "Corbel", "--vault", vault).exit_code == 0
+    assert not (vault / "Accounts/Corbel.md").exists()
+    assert (vault / ".factbook/forgotten/Corbel.md").exists()
+    halvane = (vault / "Accounts/Halvane Logistics.md").read_text(encoding="utf-8")
+    assert "three-year contract" in halvane  # the fact stays on the other entity it concerns
+    assert cli("ingest", _write(tmp_path / "news", {"news.txt": NEWS}), "--vault", vault).exit_code == 0
+    assert cli("reprocess", "--vault", vault).exit_code == 0
+    assert "Corbel" not in _entities(cli, vault)
+    assert not [n for n in _entity_notes(vault) if "Corbel" in n]
+
+
+def test_a_deleted_entity_note_is_forgotten(vault, tmp_path, cli):
+    (vault / "Accounts/Corbel.md").unlink()
+    assert cli("ingest", _write(tmp_path / "news", {"news.txt": NEWS}), "--vault", vault).exit_code == 0
+    assert "Corbel" not in _entities(cli, vault)
+    assert not (vault / "Accounts/Corbel.md").exists()
+
+
+def test_merge_then_split_restores_both_entities_and_keeps_edits(vault, tmp_path, cli):
+    assert cli("ingest", _write(tmp_path / "later", {"visit.txt": VISIT}), "--vault", vault).exit_code == 0
+    before = _entities(cli, vault)
+    leila, halvane = vault / "Accounts/Leila Brandt.md", vault / "Accounts/Halvane Logistics.md"
+    assert cli("merge", "Halvane Logistics", "Leila Brandt", "--vault", vault).exit_code == 0
+    assert "Leila Brandt" not in _entities(cli, vault)
+    halvane.write_text(halvane.read_text(encoding="utf-8") + "\n## Mine\n\nmy own line\n",
+                       encoding="utf-8")
+    dry = cli("split", "Leila Brandt", "--vault", vault, "--dry-run")
+    assert dry.exit_code == 0 and "dry run" in dry.output and "Leila Brandt" not in _entities(cli, vault)
+    assert cli("split", "Leila Brandt", "--vault", vault).exit_code == 0
+    after = _entities(cli, vault)
+    for name in ("Leila Brandt", "Halvane Logistics"):
+        assert {k: after[name][k] for k in ("kind", "facts", "sources")} == \
+            {k: before[name][k] for k in ("kind", "facts", "sources")}, name
+    assert "Met at the Leeds expo." in leila.read_text(encoding="utf-8")
+    assert "type: account" in leila.read_text(encoding="utf-8")
+    assert "my own line" in halvane.read_text(encoding="utf-8")
+    with _store(vault) as store:
+        assert store.find_entity("Leila Brandt").name == "Leila Brandt"
+
+
+class _store:
+    def __init__(self, root: Path) -> None:
+        self.store = open_store(root / ".factbook")
+
+    def __enter__(self):
+        return self.store
+
+    def __exit__(self, *exc) -> None:
+        self.store.close()
+
+
+def test_alias_reaches_an_earlier_document(vault, tmp_path, cli):
+    assert cli("ingest", _write(tmp_path / "pricing", {"pricing.txt": PRICING}), "--vault", vault).exit_code == 0
+    source = next((vault / "Sources").rglob("*Pricing follow-up.md"))
+    assert "[[Halvane Logistics]]" not in source.read_text(encoding="utf-8")
+    result = cli("alias", "Halvane Logistics", "HLX", "--vault", vault)
+    assert result.exit_code == 0 and "resolved 1 earlier documents again" in result.output
+    assert "[[Halvane Logistics]]" in source.read_text(encoding="utf-8")
+    assert _entities(cli, vault)["Halvane Logistics"]["sources"] == 2
+
+
+def test_commands_refuse_a_folder_that_is_not_a_vault(tmp_path, cli, monkeypatch):
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "notes.txt").write_text("not a vault", encoding="utf-8")
+    monkeypatch.chdir(plain)
+    monkeypatch.delenv("FACTBOOK_VAULT", raising=False)
+    for args in (("status",), ("ingest",), ("entities",), ("search", "x"), ("rename", "a", "b")):
+        result = cli(*args)
+        assert result.exit_code == 2, args
+        assert "is not a factbook vault" in result.output and "factbook init" in result.output
+    assert not (plain / ".factbook").exists() and not (plain / "Inbox").exists()
