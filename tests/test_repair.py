@@ -149,6 +149,9 @@ def test_merge_then_split_restores_both_entities_and_keeps_edits(vault, tmp_path
     assert cli("ingest", _write(tmp_path / "later", {"visit.txt": VISIT}), "--vault", vault).exit_code == 0
     before = _entities(cli, vault)
     leila, halvane = vault / "Accounts/Leila Brandt.md", vault / "Accounts/Halvane Logistics.md"
+    dry = cli("merge", "Halvane Logistics", "Leila Brandt", "--vault", vault, "--dry-run")
+    assert "would merge Leila Brandt into Halvane Logistics" in dry.output
+    assert _entities(cli, vault) == before
     assert cli("merge", "Halvane Logistics", "Leila Brandt", "--vault", vault).exit_code == 0
     assert "Leila Brandt" not in _entities(cli, vault)
     halvane.write_text(halvane.read_text(encoding="utf-8") + "\n## Mine\n\nmy own line\n",

@@ -65,6 +65,9 @@ def _layout(vault: Path | None, must_exist: bool = True) -> VaultLayout:
 def _require_vault(root: Path) -> None:
     """Refuse a folder that is not a vault (no `.factbook/`): commands other than `init`
     never make one where they happen to run."""
+    if not root.is_dir():
+        raise FactbookError(f"no vault at {root}", hint=f"pass --vault PATH or set $FACTBOOK_VAULT "
+                                                     f"to your vault, or create one with `factbook init {root}`")
     if not (root / STATE_DIR).is_dir():
         raise FactbookError(f"{root} is not a factbook vault (it has no {STATE_DIR} folder)",
                             hint=f"pass --vault PATH or set $FACTBOOK_VAULT to your vault, or "
@@ -418,9 +421,11 @@ def review(vault: VaultOption = None,
 @app.command("merge")
 def merge_command(keep: Annotated[str, typer.Argument(help="The entity that stays.")],
                   gone: Annotated[str, typer.Argument(help="The entity merged into it.")],
-                  vault: VaultOption = None, as_json: JsonOption = False) -> None:
+                  vault: VaultOption = None, as_json: JsonOption = False,
+                  dry_run: Annotated[bool, typer.Option(
+                      "--dry-run", help="Show what would change; write nothing.")] = False) -> None:
     """Merge entity GONE into entity KEEP: facts, sources, tasks, aliases and links move;
-    GONE's note becomes a redirect to KEEP.
+    GONE's note becomes a redirect to KEEP. `factbook split GONE` undoes it.
 
     Example: factbook merge "Acme" "Acme Holdings"
     """
@@ -428,6 +433,11 @@ def merge_command(keep: Annotated[str, typer.Argument(help="The entity that stay
 
     try:
         with _opened(vault) as (layout, store):
+            if dry_run:
+                from factbook.vault.repair import describe_merge
+
+                cli_repair._print_repair(describe_merge(store, keep, gone), None, as_json)
+                return
             outcome = curate.merge(layout, store, keep, gone)
     except FactbookError as exc:
         _fail(exc)

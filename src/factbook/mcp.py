@@ -141,7 +141,8 @@ class VaultTools:
 
 
 # What an assistant should call when a factbook error's hint names a CLI command.
-_TOOL_FOR = (("factbook status", "list_entities"), ("factbook review", "get_note"),
+_TOOL_FOR = (("factbook status", "list_entities"), ("factbook entities", "list_entities"),
+             ("factbook review", "get_note"),
              ("factbook ingest", "ingest_text"), ("factbook doctor", "nothing: ask the user to "
                                                   "run `factbook doctor --fix`"))
 

@@ -114,6 +114,7 @@ def move_entity(layout: VaultLayout, store: Store, entity: EntityRecord, new_nam
     old_path, old_tag = entity.note_path, entity_tag(entity)
     new_path = new_path or layout.entity_note(new_name, new_kind)
     store.rename_entity(entity.id, new_name, new_kind, new_path)
+    store.remove_not_entity(new_name)  # a name the user gives an entity is one again
     store.move_note_records(old_path, new_path)
     moved = store.entity(entity.id)
     new_tag = entity_tag(moved)
@@ -268,3 +269,18 @@ def rewrite_notes(layout: VaultLayout, store: Store, change) -> list[str]:
             store.set_rendered_base(rel, change(base))
         changed.append(rel)
     return changed
+
+
+def describe_merge(store: Store, keep_name: str, gone_name: str) -> RepairOutcome:
+    """What `factbook merge KEEP GONE` would change, without changing anything."""
+    keep, gone = find_entity(store, keep_name), find_entity(store, gone_name)
+    if keep.id == gone.id:
+        raise FactbookError(f"{keep_name!r} and {gone_name!r} are already one entity")
+    facts = [f for f in store.facts_for_entity(gone.id) if f.status == "active"]
+    return RepairOutcome(
+        f"would merge {gone.name} into {keep.name}",
+        [f"{len(facts)} facts, {len(store.documents_citing(gone.id))} sources and "
+         f"{len(store.tasks_for_entity(gone.id))} tasks move to {keep.name}",
+         f"names that become aliases of {keep.name}: {', '.join([gone.name, *gone.aliases])}",
+         f"{gone.note_path} becomes a redirect to {keep.note_path}; links to it follow",
+         f"undo with: factbook split \"{gone.name}\""], dry_run=True)
