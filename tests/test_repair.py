@@ -88,6 +88,11 @@ def test_misfiled_person_retyped_and_later_documents_resolve_to_the_person(vault
     assert rows["Leila Brandt"]["kind"] == "person" and rows["Leila Brandt"]["facts"] == 1
     assert "$1 million budget" in (vault / "People/Leila Brandt.md").read_text(encoding="utf-8")
     assert [n for n in _entity_notes(vault) if "Leila" in n] == ["People/Leila Brandt.md"]
+    people = cli("entities", "--vault", vault, "--kind", "person")
+    assert people.output.startswith("Leila Brandt (person): 1 facts, 2 sources, last 2026-03-20")
+    assert len(people.output.strip().splitlines()) == 1
+    again = json.loads(cli("reprocess", "--vault", vault, "--since", "2026-03-15", "--json").output)
+    assert again["documents"] == 1 and again["facts_added"] == 0  # nothing new, nothing doubled
 
 
 def test_rename_by_command_moves_the_note_and_links_follow(vault, cli):
