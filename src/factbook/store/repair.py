@@ -99,7 +99,8 @@ class RepairMixin:
                     others.update(ids)
         self.db.execute("DELETE FROM review_items WHERE entity_id = ? OR other_id = ?",
                         (entity_id, entity_id))
-        self.db.execute("UPDATE entities SET merged_into = NULL WHERE merged_into = ?", (entity_id,))
+        # Entities merged into it go with it (their names were its aliases).
+        self.db.execute("DELETE FROM entities WHERE merged_into = ?", (entity_id,))
         self.db.execute("DELETE FROM entities WHERE id = ?", (entity_id,))
         others.discard(entity_id)
         return docs, others
