@@ -14,11 +14,11 @@ from factbook.cli import init_vault
 from factbook.mcp_text import estimate_tokens
 from tests.invented_corpus import write_corpus
 
-MEETING = """Weekly sync with Kestrel Robotics Inc
+MEETING = """Weekly sync with Pellion Drones Inc
 2024-05-06
 
-Kestrel Robotics Inc will ship 300 inspection drones to the port authority by June.
-- [ ] Dana to book the site visit with Kestrel Robotics Inc by 2024-05-20
+Pellion Drones Inc will ship 300 inspection drones to the port authority by June.
+- [ ] Dana to book the site visit with Pellion Drones Inc by 2024-05-20
 """
 READ_ONLY = {"search", "get_note", "timeline", "brief", "list_entities", "list_tasks",
              "recent_activity"}
@@ -62,7 +62,7 @@ def test_list_tools_annotations_and_a_compact_search(tmp_path, cli):
             assert schema.get("description"), f"{name}.{prop} has no description"
 
     entities = out["entities"].content[0].text
-    assert "Harborview Logistics (account)" in entities and "Kestrel Robotics" in entities
+    assert "Harborview Logistics (account)" in entities and "Pellion Drones" in entities
     names = {row["name"] for row in out["entities"].structured_content["items"]}
     assert {"Quillon Systems", "Pinecrest Energy"} <= names
     assert all(r["kind"] == "person" for r in out["people"].structured_content["items"])
@@ -71,7 +71,7 @@ def test_list_tools_annotations_and_a_compact_search(tmp_path, cli):
     assert not tasks.is_error
     assert "site visit" in tasks.content[0].text
     assert any("site visit" in t["text"] for t in tasks.structured_content["items"])
-    assert "Kestrel Robotics" in out["activity"].content[0].text
+    assert "Pellion Drones" in out["activity"].content[0].text
 
     search = out["search"].content[0].text
     assert search.count("\n") > 5 and "sources:" in search

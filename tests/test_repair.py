@@ -11,27 +11,27 @@ import pytest
 
 from factbook.store import open_store
 
-CALL = """Quarterly call with Corbel
+CALL = """Quarterly call with Tarnwick
 2026-03-02
 
-Corbel signed a three-year contract with Halvane Logistics worth $2 million.
-Leila Marsh from Corbel said the rollout starts in April.
-Halvane Logistics opened a new warehouse in Leeds.
+Tarnwick signed a three-year contract with Halvane Logistics worth $2 million.
+Odile Marsh from Tarnwick said the rollout starts in April.
+Halvane Logistics opened a new warehouse in Bexmoor.
 """
 MISFILED = """---
 type: account
-name: Leila Brandt
+name: Odile Quarrie
 ---
-# Leila Brandt
+# Odile Quarrie
 
 ## Notes
 
-Met at the Leeds expo.
+Met at the Bexmoor expo.
 """
 VISIT = """Site visit
 2026-03-20
 
-Leila Brandt approved a $1 million budget for the Leeds depot, Halvane Logistics said.
+Odile Quarrie approved a $1 million budget for the Bexmoor depot, Halvane Logistics said.
 Halvane Logistics raised its delivery fees by 5 percent in March.
 """
 PRICING = """Pricing follow-up
@@ -40,11 +40,11 @@ PRICING = """Pricing follow-up
 Good news from HLX today.
 HLX raised its delivery fees by 5 percent in March.
 """
-NEWS = """Corbel news
+NEWS = """Tarnwick news
 2026-04-01
 
-Corbel signed a $5 million contract with Halvane Logistics in April.
-Corbel opened an office in Leeds, Halvane Logistics said.
+Tarnwick signed a $5 million contract with Halvane Logistics in April.
+Tarnwick opened an office in Bexmoor, Halvane Logistics said.
 """
 
 
@@ -76,103 +76,103 @@ def _entity_notes(root: Path) -> list[str]:
 
 
 def test_misfiled_person_retyped_and_later_documents_resolve_to_the_person(vault, tmp_path, cli):
-    assert _entities(cli, vault)["Leila Brandt"]["kind"] == "account"
-    dry = cli("retype", "Leila Brandt", "person", "--vault", vault, "--dry-run")
-    assert "People/Leila Brandt.md" in dry.output and (vault / "Accounts/Leila Brandt.md").exists()
-    assert cli("retype", "Leila Brandt", "person", "--vault", vault).exit_code == 0
-    assert not (vault / "Accounts/Leila Brandt.md").exists()
-    note = (vault / "People/Leila Brandt.md").read_text(encoding="utf-8")
-    assert "type: person" in note and "Met at the Leeds expo." in note
+    assert _entities(cli, vault)["Odile Quarrie"]["kind"] == "account"
+    dry = cli("retype", "Odile Quarrie", "person", "--vault", vault, "--dry-run")
+    assert "People/Odile Quarrie.md" in dry.output and (vault / "Accounts/Odile Quarrie.md").exists()
+    assert cli("retype", "Odile Quarrie", "person", "--vault", vault).exit_code == 0
+    assert not (vault / "Accounts/Odile Quarrie.md").exists()
+    note = (vault / "People/Odile Quarrie.md").read_text(encoding="utf-8")
+    assert "type: person" in note and "Met at the Bexmoor expo." in note
     assert cli("ingest", _write(tmp_path / "later", {"visit.txt": VISIT}), "--vault", vault).exit_code == 0
     rows = _entities(cli, vault)
-    assert rows["Leila Brandt"]["kind"] == "person" and rows["Leila Brandt"]["facts"] == 1
-    assert "$1 million budget" in (vault / "People/Leila Brandt.md").read_text(encoding="utf-8")
-    assert [n for n in _entity_notes(vault) if "Leila" in n] == ["People/Leila Brandt.md"]
+    assert rows["Odile Quarrie"]["kind"] == "person" and rows["Odile Quarrie"]["facts"] == 1
+    assert "$1 million budget" in (vault / "People/Odile Quarrie.md").read_text(encoding="utf-8")
+    assert [n for n in _entity_notes(vault) if "Odile" in n] == ["People/Odile Quarrie.md"]
     people = cli("entities", "--vault", vault, "--kind", "person")
-    assert people.output.startswith("Leila Brandt (person): 1 facts, 2 sources, last 2026-03-20")
+    assert people.output.startswith("Odile Quarrie (person): 1 facts, 2 sources, last 2026-03-20")
     assert len(people.output.strip().splitlines()) == 1
     again = json.loads(cli("reprocess", "--vault", vault, "--since", "2026-03-15", "--json").output)
     assert again["documents"] == 1 and again["facts_added"] == 0  # nothing new, nothing doubled
 
 
 def test_rename_by_command_moves_the_note_and_links_follow(vault, cli):
-    (vault / "Accounts/Corbel.md").write_text(
-        (vault / "Accounts/Corbel.md").read_text(encoding="utf-8") + "\n## Mine\n\nkeep me\n",
+    (vault / "Accounts/Tarnwick.md").write_text(
+        (vault / "Accounts/Tarnwick.md").read_text(encoding="utf-8") + "\n## Mine\n\nkeep me\n",
         encoding="utf-8")
-    result = cli("rename", "Corbel", "Corbel Robotics", "--vault", vault)
+    result = cli("rename", "Tarnwick", "Tarnwick Robotics", "--vault", vault)
     assert result.exit_code == 0, result.output
-    note = (vault / "Accounts/Corbel Robotics.md").read_text(encoding="utf-8")
-    assert "keep me" in note and "aliases: [Corbel]" in note
-    assert not (vault / "Accounts/Corbel.md").exists()
+    note = (vault / "Accounts/Tarnwick Robotics.md").read_text(encoding="utf-8")
+    assert "keep me" in note and "aliases: [Tarnwick]" in note
+    assert not (vault / "Accounts/Tarnwick.md").exists()
     halvane = (vault / "Accounts/Halvane Logistics.md").read_text(encoding="utf-8")
-    assert "[[Corbel Robotics]]" in halvane and "[[Corbel]]" not in halvane
-    assert _entities(cli, vault)["Corbel Robotics"]["sources"] == 1
+    assert "[[Tarnwick Robotics]]" in halvane and "[[Tarnwick]]" not in halvane
+    assert _entities(cli, vault)["Tarnwick Robotics"]["sources"] == 1
 
 
 @pytest.mark.parametrize("repair", ["ingest", "doctor"])
 def test_rename_in_obsidian_keeps_one_note_with_the_users_section(vault, tmp_path, cli, repair):
-    old, new = vault / "Accounts/Corbel.md", vault / "Accounts/Corbel Robotics.md"
+    old, new = vault / "Accounts/Tarnwick.md", vault / "Accounts/Tarnwick Robotics.md"
     shutil.move(old, new)  # Obsidian renames the file and updates the links to it
     new.write_text(new.read_text(encoding="utf-8") + "\n## My notes\n\nCall Mira about Q3.\n",
                    encoding="utf-8")
     for note in vault.rglob("*.md"):
         text = note.read_text(encoding="utf-8")
-        if "[[Corbel]]" in text:
-            note.write_text(text.replace("[[Corbel]]", "[[Corbel Robotics]]"), encoding="utf-8")
+        if "[[Tarnwick]]" in text:
+            note.write_text(text.replace("[[Tarnwick]]", "[[Tarnwick Robotics]]"), encoding="utf-8")
     if repair == "doctor":
         assert cli("doctor", "--vault", vault, "--fix").exit_code == 0
     ingest = cli("ingest", _write(tmp_path / "news", {"news.txt": NEWS}), "--vault", vault, "--json")
     assert ingest.exit_code == 0
     assert cli("doctor", "--vault", vault, "--fix").exit_code == 0
-    assert [n for n in _entity_notes(vault) if "Corbel" in n] == ["Accounts/Corbel Robotics.md"]
+    assert [n for n in _entity_notes(vault) if "Tarnwick" in n] == ["Accounts/Tarnwick Robotics.md"]
     note = new.read_text(encoding="utf-8")
-    assert "Call Mira about Q3." in note and "name: Corbel Robotics" in note
-    assert "$5 million contract" in note  # the later document's Corbel is the same entity
-    assert _entities(cli, vault)["Corbel Robotics"]["sources"] == 2
+    assert "Call Mira about Q3." in note and "name: Tarnwick Robotics" in note
+    assert "$5 million contract" in note  # the later document's Tarnwick is the same entity
+    assert _entities(cli, vault)["Tarnwick Robotics"]["sources"] == 2
 
 
 def test_forget_never_brings_the_name_back(vault, tmp_path, cli):
-    assert cli("forget", "Corbel", "--vault", vault).exit_code == 0
-    assert not (vault / "Accounts/Corbel.md").exists()
-    assert (vault / ".factbook/forgotten/Corbel.md").exists()
+    assert cli("forget", "Tarnwick", "--vault", vault).exit_code == 0
+    assert not (vault / "Accounts/Tarnwick.md").exists()
+    assert (vault / ".factbook/forgotten/Tarnwick.md").exists()
     halvane = (vault / "Accounts/Halvane Logistics.md").read_text(encoding="utf-8")
     assert "three-year contract" in halvane  # the fact stays on the other entity it concerns
     assert cli("ingest", _write(tmp_path / "news", {"news.txt": NEWS}), "--vault", vault).exit_code == 0
     assert cli("reprocess", "--vault", vault).exit_code == 0
-    assert "Corbel" not in _entities(cli, vault)
-    assert not [n for n in _entity_notes(vault) if "Corbel" in n]
+    assert "Tarnwick" not in _entities(cli, vault)
+    assert not [n for n in _entity_notes(vault) if "Tarnwick" in n]
 
 
 def test_a_deleted_entity_note_is_forgotten(vault, tmp_path, cli):
-    (vault / "Accounts/Corbel.md").unlink()
+    (vault / "Accounts/Tarnwick.md").unlink()
     assert cli("ingest", _write(tmp_path / "news", {"news.txt": NEWS}), "--vault", vault).exit_code == 0
-    assert "Corbel" not in _entities(cli, vault)
-    assert not (vault / "Accounts/Corbel.md").exists()
+    assert "Tarnwick" not in _entities(cli, vault)
+    assert not (vault / "Accounts/Tarnwick.md").exists()
 
 
 def test_merge_then_split_restores_both_entities_and_keeps_edits(vault, tmp_path, cli):
     assert cli("ingest", _write(tmp_path / "later", {"visit.txt": VISIT}), "--vault", vault).exit_code == 0
     before = _entities(cli, vault)
-    leila, halvane = vault / "Accounts/Leila Brandt.md", vault / "Accounts/Halvane Logistics.md"
-    dry = cli("merge", "Halvane Logistics", "Leila Brandt", "--vault", vault, "--dry-run")
-    assert "would merge Leila Brandt into Halvane Logistics" in dry.output
+    leila, halvane = vault / "Accounts/Odile Quarrie.md", vault / "Accounts/Halvane Logistics.md"
+    dry = cli("merge", "Halvane Logistics", "Odile Quarrie", "--vault", vault, "--dry-run")
+    assert "would merge Odile Quarrie into Halvane Logistics" in dry.output
     assert _entities(cli, vault) == before
-    assert cli("merge", "Halvane Logistics", "Leila Brandt", "--vault", vault).exit_code == 0
-    assert "Leila Brandt" not in _entities(cli, vault)
+    assert cli("merge", "Halvane Logistics", "Odile Quarrie", "--vault", vault).exit_code == 0
+    assert "Odile Quarrie" not in _entities(cli, vault)
     halvane.write_text(halvane.read_text(encoding="utf-8") + "\n## Mine\n\nmy own line\n",
                        encoding="utf-8")
-    dry = cli("split", "Leila Brandt", "--vault", vault, "--dry-run")
-    assert dry.exit_code == 0 and "dry run" in dry.output and "Leila Brandt" not in _entities(cli, vault)
-    assert cli("split", "Leila Brandt", "--vault", vault).exit_code == 0
+    dry = cli("split", "Odile Quarrie", "--vault", vault, "--dry-run")
+    assert dry.exit_code == 0 and "dry run" in dry.output and "Odile Quarrie" not in _entities(cli, vault)
+    assert cli("split", "Odile Quarrie", "--vault", vault).exit_code == 0
     after = _entities(cli, vault)
-    for name in ("Leila Brandt", "Halvane Logistics"):
+    for name in ("Odile Quarrie", "Halvane Logistics"):
         assert {k: after[name][k] for k in ("kind", "facts", "sources")} == \
             {k: before[name][k] for k in ("kind", "facts", "sources")}, name
-    assert "Met at the Leeds expo." in leila.read_text(encoding="utf-8")
+    assert "Met at the Bexmoor expo." in leila.read_text(encoding="utf-8")
     assert "type: account" in leila.read_text(encoding="utf-8")
     assert "my own line" in halvane.read_text(encoding="utf-8")
     with _store(vault) as store:
-        assert store.find_entity("Leila Brandt").name == "Leila Brandt"
+        assert store.find_entity("Odile Quarrie").name == "Odile Quarrie"
 
 
 class _store:

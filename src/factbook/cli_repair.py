@@ -74,7 +74,7 @@ def rename(entity: EntityArg, new_name: Annotated[str, typer.Argument(help="Its 
     """Rename an entity: its note moves to the new name, links to it follow in every
     note, and the old name stays an alias.
 
-    Example: factbook rename Corbel "Corbel Robotics"
+    Example: factbook rename Tarnwick "Tarnwick Robotics"
     """
     _run(vault, lambda layout, store: repair.rename(layout, store, entity, new_name, dry_run), as_json)
 
@@ -86,7 +86,7 @@ def retype(entity: EntityArg,
     """Make an entity a person, an account or a project: its note moves to that folder
     and its tags follow; later documents resolve to it as before.
 
-    Example: factbook retype Leila person
+    Example: factbook retype Odile person
     """
     _run(vault, lambda layout, store: repair.retype(layout, store, entity, kind, dry_run), as_json,
          names_again=False)
@@ -110,7 +110,7 @@ def split(entity: Annotated[str, typer.Argument(help="The name of the entity tha
     """Undo a merge: the entity merged away is its own entity again, with its facts,
     sources, aliases and note (what the person wrote in either note is kept).
 
-    Example: factbook split Leila
+    Example: factbook split Odile
     """
     _run(vault, lambda layout, store: repair.split(layout, store, entity, dry_run), as_json)
 
