@@ -22,8 +22,13 @@ from factbook.resolve.entities import EntityIndex
 from factbook.store.base import DocumentRecord, Store
 from factbook.store.living import task_key
 from factbook.store.merge import Merger, MergeResult
-from factbook.vault.curate import _decision
-from factbook.vault.layout import VaultLayout
+from factbook.errors import FactbookError
+from factbook.vault.journal import journaled, recover_vault
+from factbook.vault.layout import VaultLayout, inside_vault
+from factbook.vault.lock import vault_lock
+from factbook.vault.readback import apply_read_back, read_back
+from factbook.vault.sync import NoteWriter, read_note_text
+from factbook.vault.writer import text_hash
 
 log = logging.getLogger(__name__)
 
@@ -62,33 +67,76 @@ def documents_to_reprocess(store: Store, names: list[str] | None = None,
 def reprocess(layout: VaultLayout, store: Store, extractor: Extractor, document_ids: list[int],
               tailoring: Tailoring | None = None, wait: bool = False,
               today: date | None = None) -> ReprocessReport:
-    """Resolve the given stored documents again and render what changed."""
+    """Resolve the given stored documents again and render what changed.
+
+    Like a decision (vault/curate.py) it runs under the vault lock and renders in a
+    journaled write; but only the notes it may change are read back first (the other
+    notes' edits are read by the next run), so its cost follows the documents."""
     report = ReprocessReport(documents=len(document_ids))
     if not document_ids:
         return report
-    with _decision(layout, store, wait) as todo:
-        index = EntityIndex(store.known_entities())
-        merger = Merger(store, None, index, _note_path_allocator(layout, store),  # type: ignore[arg-type]
-                        today or date.today())
-        docs = {d: _as_document(store.document(d)) for d in document_ids}
-        run = RunReport()
-        created: set[int] = set()
-        for doc, extraction in _extract_batch(list(docs.values()), extractor, index, run, tailoring):
-            doc_id = next(i for i, d in docs.items() if d is doc)
-            result = MergeResult(doc_id)
-            ids = merger.merge_facts(doc_id, doc, extraction, "extracted", result)
-            _add_new_tasks(store, doc_id, extraction, ids)
-            created |= result.entities_created
-            todo.entities |= result.entities_touched
-            report.facts_added += result.facts_added
-            report.facts_merged += result.facts_merged
-        report.failures = [f"{f.path}: {f.reason}" for f in run.failures]
-        report.entities_created = len(created)
-        report.entities_touched = len(todo.entities)
-        todo.documents = list(document_ids)
-        todo.message = f"resolved {len(document_ids)} documents again"
-    report.notes_written = todo.written
+    with vault_lock(layout.state_dir, wait):
+        recover_vault(layout.root, layout.state_dir, store)
+        with store.transaction():
+            before = {e for d in document_ids for e in store.entities_for_document(d)}
+            read_back_notes(layout, store, _note_paths(store, before, document_ids))
+            touched = _resolve_again(layout, store, extractor, document_ids, tailoring, today, report)
+            read_back_notes(layout, store, _note_paths(store, touched - before, []))
+        with journaled(layout.root, layout.state_dir, store) as journal:
+            writer = NoteWriter(layout, store, None, journal=journal)
+            report.notes_written = writer.write(touched | before, list(document_ids))
     return report
+
+
+def _resolve_again(layout: VaultLayout, store: Store, extractor: Extractor, document_ids: list[int],
+                   tailoring: Tailoring | None, today: date | None,
+                   report: ReprocessReport) -> set[int]:
+    """Extract and merge the documents again; returns the entities they now involve."""
+    index = EntityIndex(store.known_entities())
+    merger = Merger(store, None, index, _note_path_allocator(layout, store),  # type: ignore[arg-type]
+                    today or date.today())
+    docs = {d: _as_document(store.document(d)) for d in document_ids}
+    run = RunReport()
+    created: set[int] = set()
+    touched: set[int] = set()
+    for doc, extraction in _extract_batch(list(docs.values()), extractor, index, run, tailoring):
+        doc_id = next(i for i, d in docs.items() if d is doc)
+        result = MergeResult(doc_id)
+        ids = merger.merge_facts(doc_id, doc, extraction, "extracted", result)
+        _add_new_tasks(store, doc_id, extraction, ids)
+        created |= result.entities_created
+        touched |= result.entities_touched
+        report.facts_added += result.facts_added
+        report.facts_merged += result.facts_merged
+    report.failures = [f"{f.path}: {f.reason}" for f in run.failures]
+    report.entities_created = len(created)
+    report.entities_touched = len(touched)
+    return touched
+
+
+def _note_paths(store: Store, entity_ids: set[int], document_ids: list[int]) -> set[str]:
+    paths = {store.entity(e).note_path for e in entity_ids}
+    return paths | {p for p in (store.document(d).note_path for d in document_ids) if p}
+
+
+def read_back_notes(layout: VaultLayout, store: Store, paths: set[str]) -> int:
+    """Read back what the person changed in these notes (as `read_back_vault` does for
+    the whole vault); returns how many changes."""
+    up_to = store.max_review_id()
+    changes = 0
+    for rel in sorted(paths):
+        sha = store.rendered_hash(rel)
+        if sha is None:
+            continue
+        try:
+            disk = read_note_text(inside_vault(layout.root, rel))
+        except FactbookError as exc:
+            log.warning("%s", exc)
+            continue
+        if disk is None or text_hash(disk) == sha:
+            continue
+        changes += apply_read_back(store, rel, read_back(store.rendered_base(rel), disk), up_to)
+    return changes
 
 
 def _as_document(record: DocumentRecord) -> Document:
