@@ -240,6 +240,13 @@ def build_server(layout: VaultLayout, env: dict[str, str] | None = None) -> MCPS
         data = _guard(lambda: tools.ingest_text(text, title))
         return _answer(ingest_text_answer(data), data)
 
+    _add_list_tools(server, tools)
+    return server
+
+
+def _add_list_tools(server: MCPServer, tools: VaultTools) -> None:
+    """The tools that list the vault: entities, open tasks, recent activity."""
+
     @server.tool(title="List entities", annotations=READ)
     def list_entities(kind: Annotated[Optional[str], Field(
             description="Only this kind: person, account or project.")] = None) -> CallToolResult:
@@ -264,8 +271,6 @@ def build_server(layout: VaultLayout, env: dict[str, str] | None = None) -> MCPS
         """Which entities were created or updated and which sources were added lately."""
         data = _guard(lambda: tools.recent_activity(days))
         return _answer(data["text"], data)
-
-    return server
 
 
 def serve(layout: VaultLayout) -> None:

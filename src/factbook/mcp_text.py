@@ -46,6 +46,7 @@ class _Refs:
         self.lines: list[str] = []
 
     def ref(self, source: dict[str, Any]) -> str:
+        """The source's number, `[n]`, listing it the first time it is cited."""
         key = source.get("note_path") or source.get("title") or "?"
         if key not in self.numbers:
             self.numbers[key] = len(self.numbers) + 1
