@@ -38,8 +38,10 @@ def test_a_healthy_vault_has_no_findings(vault):
 
 
 def test_missing_notes_are_re_rendered(vault):
+    # Issue 17: a deleted entity note is a `forget` (tests/test_repair.py); deleted source
+    # notes, and entity notes lost wholesale (test_cli_exit_codes_and_json), come back.
     before = snapshot(vault.root)
-    gone = sorted(p for p in before if p.startswith("Accounts/"))[:2]
+    gone = sorted(p for p in before if p.startswith("Sources/"))[:2]
     for rel in gone:
         (vault.root / rel).unlink()
     found = _kinds(run_doctor(vault))

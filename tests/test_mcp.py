@@ -1,7 +1,6 @@
 """The MCP server through a real client session: the SDK's stdio client spawns `factbook mcp`."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -56,7 +55,8 @@ def test_client_session_uses_every_tool(tmp_path):
     vault = tmp_path / "vault"
     init_vault(vault)
     out = anyio.run(_session_calls, vault)
-    assert out["tools"] == ["ask", "brief", "get_note", "ingest_text", "search", "timeline"]
+    assert out["tools"] == ["ask", "brief", "get_note", "ingest_text", "list_entities",
+                            "list_tasks", "recent_activity", "search", "timeline"]
     assert "300 inspection drones" in out["ask"]["markdown"] and not out["ask"]["refused"]
     assert out["ingest"]["file"].startswith("Inbox/") and out["ingest"]["new_sources"]
     assert (vault / out["ingest"]["file"]).read_text(encoding="utf-8") == MEETING
@@ -99,7 +99,8 @@ def test_seed_vault_over_mcp(tmp_path, cli):
                 found = await session.call_tool("search", {"query": "data center", "limit": 3})
                 names = [p.stem for p in (vault / "Accounts").glob("*.md")]
                 brief = await session.call_tool("brief", {"entity": names[0]})
-                return found.structured_content, brief.is_error, json.loads(brief.content[0].text)
+                # The text content is compact Markdown; the structured content keeps the data.
+                return found.structured_content, brief.is_error, brief.structured_content
 
     found, brief_failed, brief = anyio.run(calls)
     assert found["hits"] and len(found["hits"]) <= 3

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,9 +57,34 @@ def _fail(exc: FactbookError) -> None:
 
 def _layout(vault: Path | None, must_exist: bool = True) -> VaultLayout:
     root = resolve_vault(vault)
-    if must_exist and not root.is_dir():
-        raise FactbookError(f"no vault at {root}", hint=f"create one with `factbook init {root}`")
+    if must_exist:
+        _require_vault(root)
     return VaultLayout(root, load_config(root))
+
+
+def _require_vault(root: Path) -> None:
+    """Refuse a folder that is not a vault (no `.factbook/`): commands other than `init`
+    never make one where they happen to run."""
+    if not root.is_dir():
+        raise FactbookError(f"no vault at {root}", hint=f"pass --vault PATH or set $FACTBOOK_VAULT "
+                                                     f"to your vault, or create one with `factbook init {root}`")
+    if not (root / STATE_DIR).is_dir():
+        raise FactbookError(f"{root} is not a factbook vault (it has no {STATE_DIR} folder)",
+                            hint=f"pass --vault PATH or set $FACTBOOK_VAULT to your vault, or "
+                                 f"create one here with `factbook init {root}`")
+
+
+def vault_to_fill(vault: Path | None) -> VaultLayout:
+    """The vault a command that adds documents works on: an existing vault, or a new one
+    when the folder was named (--vault or $FACTBOOK_VAULT) and does not exist or is empty;
+    any other folder that is not a vault is refused."""
+    root = resolve_vault(vault)
+    named = vault is not None or bool(os.environ.get("FACTBOOK_VAULT"))
+    if not (root / STATE_DIR).is_dir() and named and (not root.exists() or
+                                                       (root.is_dir() and not any(root.iterdir()))):
+        return init_vault(root)
+    _require_vault(root)
+    return init_vault(root)
 
 
 @contextmanager
@@ -181,8 +207,7 @@ def ingest_command(
     Example: factbook ingest ~/Downloads/articles --vault ~/Vault
     """
     try:
-        root = resolve_vault(vault)
-        layout = init_vault(root) if not dry_run else _layout(vault, must_exist=False)
+        layout = vault_to_fill(vault) if not dry_run else _layout(vault, must_exist=False)
         targets = paths or [layout.inbox]
         missing = [p for p in targets if not p.exists()]
         if missing:
@@ -398,9 +423,11 @@ def review(vault: VaultOption = None,
 @app.command("merge")
 def merge_command(keep: Annotated[str, typer.Argument(help="The entity that stays.")],
                   gone: Annotated[str, typer.Argument(help="The entity merged into it.")],
-                  vault: VaultOption = None, as_json: JsonOption = False) -> None:
+                  vault: VaultOption = None, as_json: JsonOption = False,
+                  dry_run: Annotated[bool, typer.Option(
+                      "--dry-run", help="Show what would change; write nothing.")] = False) -> None:
     """Merge entity GONE into entity KEEP: facts, sources, tasks, aliases and links move;
-    GONE's note becomes a redirect to KEEP.
+    GONE's note becomes a redirect to KEEP. `factbook split GONE` undoes it.
 
     Example: factbook merge "Acme" "Acme Holdings"
     """
@@ -408,6 +435,11 @@ def merge_command(keep: Annotated[str, typer.Argument(help="The entity that stay
 
     try:
         with _opened(vault) as (layout, store):
+            if dry_run:
+                from factbook.vault.repair import describe_merge
+
+                cli_repair._print_repair(describe_merge(store, keep, gone), None, as_json)
+                return
             outcome = curate.merge(layout, store, keep, gone)
     except FactbookError as exc:
         _fail(exc)
@@ -427,9 +459,13 @@ def alias(entity: Annotated[str, typer.Argument(help="An entity's name or alias.
     try:
         with _opened(vault) as (layout, store):
             outcome = curate.add_alias(layout, store, entity, name)
+            # Documents already in the store that use the new name now resolve to it.
+            again = cli_repair.reresolve(layout, store, [name])
     except FactbookError as exc:
         _fail(exc)
     _print_outcome(outcome, as_json)
+    if again.documents and not as_json:
+        out.print(f"resolved {again.documents} earlier documents again", highlight=False)
 
 
 def _print_outcome(outcome, as_json: bool) -> None:
@@ -488,6 +524,7 @@ def _root(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log wha
 # The answer commands (search, timeline, brief, mcp, watch) live in their own module;
 # importing it registers them on `app`.
 from factbook import cli_answers  # noqa: E402,F401  (registers commands)
+from factbook import cli_repair  # noqa: E402,F401  (registers the repair commands, issue 17)
 
 
 def main() -> None:

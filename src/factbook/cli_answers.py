@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from factbook.cli import JsonOption, VaultOption, _fail, _layout, _opened, app, err, init_vault, out
+from factbook.cli import JsonOption, VaultOption, _fail, _layout, _opened, app, err, init_vault, out, vault_to_fill
 from factbook.config import resolve_vault
 from factbook.errors import FactbookError
 from factbook.vault.layout import VaultLayout
@@ -198,7 +198,7 @@ def watch_command(
     from factbook.watch import describe_run, watch
 
     try:
-        layout = init_vault(resolve_vault(vault))
+        layout = vault_to_fill(vault)
         err.print(f"watching {layout.inbox} (Ctrl-C to stop)", markup=False, highlight=False)
         watch(layout, debounce=0.0 if once else debounce, max_runs=1 if once else max_runs,
               stop=_idle_stop(layout) if once else None,

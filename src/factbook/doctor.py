@@ -20,6 +20,7 @@ from factbook.store.base import Store
 from factbook.vault.journal import JOURNAL_FILE, journaled, recover_vault
 from factbook.vault.layout import VaultLayout, inside_vault
 from factbook.vault.lock import vault_lock
+from factbook.vault.moved import bulk_loss, missing_entity_notes, understand_vault_changes
 from factbook.vault.sync import NoteWriter
 from factbook.vault.writer import TEMP_SUFFIX
 
@@ -129,10 +130,31 @@ def _check_store(layout: VaultLayout, store: Store, report: DoctorReport, fix: b
     _check_notes(layout, store, report, fix)
 
 
+def _check_moved(layout: VaultLayout, store: Store, report: DoctorReport, fix: bool) -> set[int]:
+    """Entity notes the person moved (followed) or deleted (forgotten) in the vault;
+    returns the entities concerned when they are left as they are."""
+    missing = missing_entity_notes(layout, store)
+    bulk = bool(missing) and bulk_loss(len(missing), store)
+    if not missing or (bulk and not fix):
+        return set()  # nothing moved or deleted, or so much that the notes are missing ones
+    finding = Finding("moved-or-deleted-notes", f"{len(missing)} entity notes were moved or "
+                      "deleted in the vault (a moved note is followed, a deleted one forgotten)")
+    report.findings.append(finding)
+    if not fix:
+        return {e.id for e in missing}
+    with journaled(layout.root, layout.state_dir, store) as journal:
+        repaired = understand_vault_changes(layout, store)
+        NoteWriter(layout, store, None, journal=journal).write(repaired.entities, repaired.documents)
+    finding.fixed = True
+    finding.detail += ": " + "; ".join(repaired.moved + [f"forgot {n}" for n in repaired.forgotten])
+    return set()
+
+
 def _check_notes(layout: VaultLayout, store: Store, report: DoctorReport, fix: bool) -> None:
     missing_entities: set[int] = set()
     missing_docs: list[int] = []
     known: set[str] = set()
+    followed = _check_moved(layout, store, report, fix)
     records = [(e.id, e.note_path, "entity") for e in store.entities()]
     records += [(d.id, d.note_path, "document") for d in store.documents() if d.note_path]
     for record_id, rel, kind in records:
@@ -143,7 +165,7 @@ def _check_notes(layout: VaultLayout, store: Store, report: DoctorReport, fix: b
             report.findings.append(Finding("unsafe-path", f"{kind} {record_id}: {rel!r}",
                                            fixable=False))
             continue
-        if not path.is_file():
+        if not path.is_file() and not (kind == "entity" and record_id in followed):
             (missing_entities.add(record_id) if kind == "entity" else missing_docs.append(record_id))
     missing = Finding("missing-notes", f"{len(missing_entities) + len(missing_docs)} notes the "
                       "store knows are missing from the vault")

@@ -33,6 +33,7 @@ from factbook.vault.journal import journaled, recover_vault
 from factbook.vault.layout import VaultLayout
 from factbook.vault.render import REVIEW_TAG
 from factbook.vault.lock import vault_lock
+from factbook.vault.moved import understand_vault_changes
 from factbook.vault.originals import keep_originals
 from factbook.vault.sync import NoteWriter, read_back_vault
 
@@ -95,6 +96,8 @@ class RunReport:
     review_items: int = 0
     notes_written: int = 0
     vault_changes_read: int = 0  # the person's edits read back from the vault before merging
+    # entity notes the person moved ("old -> new") or deleted (forgotten names), issue 17
+    vault_repairs: list[str] = field(default_factory=list)
     notes_skipped: list[str] = field(default_factory=list)  # changed on disk while merging
     recovered: str | None = None   # what was done about a run that had been killed
     git: str | None = None         # the audit-trail commit, or why there is none
@@ -184,6 +187,9 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
         with journaled(layout.root, layout.state_dir, store) as journal:
             # The person's edits first: a fact they deleted is a tombstone before any
             # document of this run can state it again; aliases they added resolve.
+            repaired = understand_vault_changes(layout, store)
+            report.vault_repairs = repaired.moved + [f"forgot {n}" for n in repaired.forgotten]
+            touched |= repaired.entities
             report.vault_changes_read = read_back_vault(layout, store)
             if report.vault_changes_read:
                 for known in store.known_entities():
@@ -212,7 +218,8 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
             report.entities_updated = len(touched - created)
             writer = NoteWriter(layout, store, run_id, dry_run=dry_run, glossary=glossary,
                                 journal=journal)
-            report.notes_written = writer.write(touched, new_docs)
+            report.notes_written = writer.write(
+                touched, new_docs + [d for d in repaired.documents if d not in new_docs])
             report.notes_skipped = writer.skipped
             written = writer.written
             if dry_run:

@@ -17,5 +17,5 @@ def find_entity(store: Store, name: str) -> EntityRecord:
     choices = {e.id: name_key(e.name) for e in entities}
     close = process.extract(name_key(name), choices, scorer=fuzz.WRatio, limit=3, score_cutoff=70)
     names = [next(e.name for e in entities if e.id == hit[2]) for hit in close]
-    hint = f"did you mean {', '.join(names)}?" if names else "run `factbook status` to see what the vault holds"
+    hint = f"did you mean {', '.join(names)}?" if names else "`factbook entities` lists every entity"
     raise EntityNotFoundError(f"no entity called {name!r}", hint=hint)

@@ -190,6 +190,7 @@ class LivingNotesMixin:
         decisions and review items move; `gone_id` stays only as a pointer (`merged_into`)."""
         if keep_id == gone_id:
             raise StoreError("cannot merge an entity into itself")
+        self.remember_merge(keep_id, gone_id)  # type: ignore[attr-defined]  # issue 17: undoable
         gone_name = self.db.execute("SELECT name FROM entities WHERE id = ?", (gone_id,)).fetchone()[0]
         self._move_facts(keep_id, gone_id)
         self.db.execute("INSERT OR IGNORE INTO aliases (entity_id, alias, key)"

@@ -13,7 +13,7 @@ from datetime import date
 from factbook.models import Document, Extraction, Fact, KnownEntity, Mention
 from factbook.resolve.entities import EntityIndex
 from factbook.resolve.facts import Claim, canonical_text, conflicting, same_claim
-from factbook.resolve.names import display_name
+from factbook.resolve.names import display_name, name_key
 from factbook.store.base import Citation, FactRecord, NewFact, Store
 from factbook.store.living import ACTIVE, SUPERSEDED, task_key
 from factbook.store.supersede import superseded_pair
@@ -45,6 +45,16 @@ class Merger:
     note_path_for: Callable[[str, object], str]
     today: date
     _facts: dict[int, list[_Known]] = field(default_factory=dict)
+    _not_entities: set[str] | None = None
+
+    def wanted(self, mentions: list[Mention]) -> list[Mention]:
+        """The mentions that may be entities: not a name the user forgot (`factbook forget`)."""
+        if self._not_entities is None:
+            keys = getattr(self.store, "not_entity_keys", None)
+            self._not_entities = keys() if keys is not None else set()
+        if not self._not_entities:
+            return mentions
+        return [m for m in mentions if name_key(m.name) not in self._not_entities]
 
     def facts(self, entity_id: int) -> list[_Known]:
         """All the entity's facts with their claims, tombstoned and superseded ones included
@@ -77,8 +87,9 @@ class Merger:
         """Resolve a stored document's mentions, link them, and merge its facts; returns
         the entity id of each mention. Merging a document's facts again adds only what is
         new: a fact it already cites stays as it is."""
-        ids = {m.name: self.resolve(m, document, result) for m in extraction.mentions}
-        for mention in extraction.mentions:
+        mentions = self.wanted(extraction.mentions)
+        ids = {m.name: self.resolve(m, document, result) for m in mentions}
+        for mention in mentions:
             self.store.link_document(doc_id, ids[mention.name], mention.count)
         for fact in extraction.facts:
             subjects = sorted({ids[s] for s in fact.subjects if s in ids})

@@ -236,3 +236,22 @@ CREATE TABLE dedup_bands (
 );
 CREATE INDEX dedup_bands_key ON dedup_bands(band_key);
 """))
+
+# Issue 17, repairs: names the user said are not an entity (never a note again), and
+# what each merge moved, so that it can be undone (`factbook split`).
+MIGRATIONS.append(Migration("008_issue17_repair", """
+CREATE TABLE not_entities (
+    key TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE merge_undo (
+    id INTEGER PRIMARY KEY,
+    keep_id INTEGER NOT NULL,
+    gone_id INTEGER NOT NULL,
+    snapshot TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    undone_at TEXT
+);
+CREATE INDEX merge_undo_gone ON merge_undo(gone_id)
+"""))
