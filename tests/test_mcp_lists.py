@@ -20,7 +20,7 @@ MEETING = """Weekly sync with Pellion Drones Inc
 Pellion Drones Inc will ship 300 inspection drones to the port authority by June.
 - [ ] Dana to book the site visit with Pellion Drones Inc by 2024-05-20
 """
-READ_ONLY = {"search", "get_note", "timeline", "brief", "list_entities", "list_tasks",
+READ_ONLY = {"ask", "search", "get_note", "timeline", "brief", "list_entities", "list_tasks",
              "recent_activity"}
 
 
