@@ -45,7 +45,7 @@ def inbox(tmp_path: Path) -> Path:
 def ingest(cli, inbox: Path, vault: Path, *extra: str) -> dict:
     result = cli("ingest", inbox, "--vault", vault, "--extractor", "llm", "--json", *extra)
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)  # stderr carries the progress lines
 
 
 def test_llm_ingest_writes_cited_notes_and_reingest_costs_nothing(cli, vault, inbox, server):
@@ -76,7 +76,7 @@ def test_config_file_selects_the_llm_extractor(cli, vault, inbox, server):
     cli("init", vault)
     config = vault / ".factbook" / "config.toml"
     config.write_text(config.read_text().replace('extractor = "offline"', 'extractor = "llm"'))
-    report = json.loads(cli("ingest", inbox, "--vault", vault, "--json").output)
+    report = json.loads(cli("ingest", inbox, "--vault", vault, "--json").stdout)
     assert server.calls == 3 and report["llm_usage"]["calls"] == 3
 
 

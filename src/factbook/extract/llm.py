@@ -162,8 +162,9 @@ class LLMSettings:
 
     @property
     def timeout_retries(self) -> int:
-        """Re-sends after a timeout: none to a local server unless max_retries is set,
-        since it would still be computing the abandoned request."""
+        """Re-sends after a timeout or a failed connection: none to a local server unless
+        max_retries is set (it would still be computing an abandoned request, and a
+        refused connection means it is not running)."""
         return 0 if self.max_retries is None and self.local else self.retries
 
 
@@ -314,7 +315,8 @@ class LLMExtractor:
                 self._usage.failures += 1
                 if exc.fatal:
                     self._fatal = exc
-            self._document_done(document, stats, started, failed=True)
+            if not exc.fatal:  # a fatal error is the run's one line
+                self._document_done(document, stats, started, failed=True)
             raise
         self._document_done(document, stats, started)
         return to_extraction(merge_answers(answers), document.text, list(listed.values()))

@@ -161,8 +161,8 @@ def send_ollama(endpoint: str, request: dict[str, Any], timeout_s: float, num_ct
 
 @dataclass
 class RetryPolicy:
-    """How often one request may be sent again: `retries` for rate limits, transient
-    server errors and connection errors, `timeout_retries` for timeouts."""
+    """How often one request may be sent again: `retries` for rate limits and transient
+    server errors, `timeout_retries` for timeouts and failed connections."""
 
     retries: int
     timeout_retries: int
@@ -178,7 +178,7 @@ class RetryPolicy:
             except CallFailure as failure:
                 if failure.deterministic:
                     raise
-                if failure.kind == "timeout":
+                if failure.kind in ("timeout", "connection"):
                     timeouts += 1
                     if timeouts > self.timeout_retries:
                         raise
@@ -323,9 +323,9 @@ class Endpoint:
 
         def retried(failure: CallFailure, wait: float) -> None:
             stats.retries += 1
-            what = "no answer in time" if failure.kind == "timeout" else (
-                f"HTTP {failure.status}" if failure.status else failure.kind)
-            self._say(f"llm: {what} from {self.endpoint}; sending again in {wait:.1f} s")
+            what = {"timeout": "no answer in time from", "connection": "no connection to"}.get(
+                failure.kind, f"HTTP {failure.status} from")
+            self._say(f"llm: {what} {self.endpoint}; sending the request again in {wait:.1f} s")
 
         return self.policy.run(attempt, retried)
 
