@@ -315,8 +315,8 @@ class LLMExtractor:
                 self._usage.failures += 1
                 if exc.fatal:
                     self._fatal = exc
-            if not exc.fatal:  # a fatal error is the run's one line
-                self._document_done(document, stats, started, failed=True)
+            # A fatal error is the run's one line: no document line before it.
+            self._document_done(document, stats, started, failed=True, say=not exc.fatal)
             raise
         self._document_done(document, stats, started)
         return to_extraction(merge_answers(answers), document.text, list(listed.values()))
@@ -335,10 +335,12 @@ class LLMExtractor:
             log.info("%s", line)
 
     def _document_done(self, document: Document, stats: CallStats, started: float,
-                       failed: bool = False) -> None:
+                       failed: bool = False, say: bool = True) -> None:
         with self._lock:
             self._usage.retries += stats.retries
             self._usage.longest_call_s = max(self._usage.longest_call_s, stats.longest_s)
+        if not say:
+            return
         calls = f"{stats.calls} call{'s' if stats.calls != 1 else ''}"
         retries = f"{stats.retries} retr{'ies' if stats.retries != 1 else 'y'}"
         self._say(f"llm: {document.path}: {'failed after ' if failed else ''}{calls}, "
