@@ -221,3 +221,15 @@ def test_which_failures_are_deterministic():
     assert not CallFailure("status", 500, "upstream crashed").deterministic
     assert CallFailure("status", 500, "1 validation error for Request").deterministic
     assert not CallFailure("timeout").deterministic
+
+
+def test_a_refused_dialect_is_not_offered_again_in_the_run():
+    with FakeLLMServer("llama-cpp-python") as server:
+        # json_schema is refused; json_object then gets no answer in time.
+        server.script(Reply(), Reply(delay_s=3))
+        llm = make(server, timeout_s=1)
+        with pytest.raises(LLMError, match="did not answer"):
+            llm.extract(doc(), Context())
+        llm.extract(doc(ARTICLE + "\n\nNext.", path="b.txt"), Context())
+        assert [r.json["response_format"]["type"] for r in server.requests] == \
+            ["json_schema", "json_object", "json_object"]

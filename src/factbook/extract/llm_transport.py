@@ -271,6 +271,8 @@ class Endpoint:
         self._memory = memory
         self._say = say or (lambda line: None)
         self._negotiating = threading.Lock()
+        # Dialects refused in this run (with the refusal): not offered again.
+        self._refused: dict[str, CallFailure] = {}
 
     def call(self, canonical: dict[str, Any], stats: CallStats) -> Reply:
         """The reply to one request; raises CallFailure after the allowed retries."""
@@ -284,15 +286,21 @@ class Endpoint:
         remembered = self._memory.recall() if self._memory is not None else None
         order = [remembered] if remembered else []
         order += [p for p in NEGOTIATION_ORDER if p != remembered]
-        first: CallFailure | None = None
+        order = [p for p in order if p not in self._refused]
+        first = next(iter(self._refused.values()), None)
+        if not order:
+            assert first is not None
+            raise first  # every dialect was refused earlier in this run
         for protocol in order:
             try:
                 reply = self._send(canonical, protocol, stats)
             except CallFailure as failure:
                 if not _about_the_format(failure):
                     if first is not None and failure.status == 404:
+                        self._refused[protocol] = failure
                         raise first from None  # not Ollama either: the first refusal says why
                     raise
+                self._refused[protocol] = failure
                 first = first or failure
                 continue
             self.protocol = protocol
