@@ -45,10 +45,29 @@ class Recorded:
         return json.loads(self.body)
 
 
-class FakeLLMServer:
-    """Start with `with FakeLLMServer() as server:`; point the SDK at `server.base_url`."""
+# What llama-cpp-python's server (0.3.x) answers to `response_format` of type json_schema:
+# FastAPI's validation error, wrapped by its error handler as HTTP 500.
+LLAMA_CPP_PYTHON_500 = {"error": {
+    "message": "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': "
+               "\"Input should be 'text' or 'json_object'\", 'input': 'json_schema', "
+               "'ctx': {'expected': \"'text' or 'json_object'\"}}]",
+    "type": "internal_server_error", "param": None, "code": None}}
 
-    def __init__(self) -> None:
+DIALECTS = ("openai", "llama-cpp-python", "ollama")
+
+
+class FakeLLMServer:
+    """Start with `with FakeLLMServer() as server:`; point the SDK at `server.base_url`.
+
+    `dialect` is the structured output the server takes: "openai" (response_format
+    json_schema only; anything else is HTTP 400), "llama-cpp-python" (json_object with a
+    `schema`; json_schema is its HTTP 500) or "ollama" (json_schema on /v1, and its native
+    /api/chat with `format`). `hang` makes it never answer (until it stops)."""
+
+    def __init__(self, dialect: str = "openai", hang: bool = False) -> None:
+        assert dialect in DIALECTS
+        self.dialect = dialect
+        self.hang = hang
         self.requests: list[Recorded] = []
         self.max_in_flight = 0
         self._script: deque[Reply] = deque()
@@ -119,6 +138,9 @@ class _Handler(BaseHTTPRequestHandler):
         fake._enter(Recorded(self.path, dict(self.headers), body, time.monotonic()))
         try:
             reply = fake._next()
+            if fake.hang:
+                fake.release.wait()
+                return
             if reply.delay_s:
                 fake.release.wait(reply.delay_s)
             self._answer(reply, body)
@@ -128,18 +150,37 @@ class _Handler(BaseHTTPRequestHandler):
             fake._leave()
 
     def _answer(self, reply: Reply, body: bytes) -> None:
-        if not self.path.split("?")[0].endswith("/chat/completions"):
+        fake: FakeLLMServer = self.server.fake  # type: ignore[attr-defined]
+        path = self.path.split("?")[0]
+        if path == "/api/chat" and fake.dialect == "ollama":
+            return self._answer_ollama(reply, json.loads(body))
+        if not path.endswith("/chat/completions"):
             return self._send(404, _error("no such endpoint", "not_found"), {})
         if reply.status != 200:
             return self._send(reply.status, reply.body or _error(f"scripted {reply.status}",
                                                                  "server_error"), reply.headers)
         request = json.loads(body)
-        if request.get("response_format", {}).get("type") != "json_schema":
-            return self._send(400, _error("response_format json_schema expected",
-                                          "invalid_request_error"), {})
+        refusal = _refusal(fake.dialect, request.get("response_format") or {})
+        if refusal is not None:
+            return self._send(*refusal, {})
         content = reply.content if reply.content is not None else naive_answer(request)
         payload = reply.body or json.dumps(completion(request, content)).encode()
         self._send(200, payload, reply.headers)
+
+    def _answer_ollama(self, reply: Reply, request: dict[str, Any]) -> None:
+        """Ollama's native /api/chat: the schema comes as `format`, errors as {"error"}."""
+        if reply.status != 200:
+            payload = json.dumps({"error": f"scripted {reply.status}"}).encode()
+            return self._send(reply.status, payload, reply.headers)
+        if not isinstance(request.get("format"), dict) or request.get("stream") is not False:
+            return self._send(400, json.dumps({"error": "format schema expected"}).encode(), {})
+        content = reply.content if reply.content is not None else naive_answer(request)
+        done = completion(request, content)
+        payload = {"model": request["model"], "created_at": "2026-01-01T00:00:00Z",
+                   "message": {"role": "assistant", "content": content}, "done": True,
+                   "done_reason": "stop", "prompt_eval_count": done["usage"]["prompt_tokens"],
+                   "eval_count": done["usage"]["completion_tokens"]}
+        self._send(200, json.dumps(payload).encode(), reply.headers)
 
     def _send(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
         self.send_response(status)
@@ -150,6 +191,18 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(payload)
         self.wfile.flush()
+
+
+def _refusal(dialect: str, response_format: dict[str, Any]) -> tuple[int, bytes] | None:
+    """(status, body) when the dialect refuses this response_format, else None."""
+    kind = response_format.get("type")
+    if dialect == "llama-cpp-python":
+        if kind == "json_object" and isinstance(response_format.get("schema"), dict):
+            return None
+        return 500, json.dumps(LLAMA_CPP_PYTHON_500).encode()
+    if kind == "json_schema" and isinstance(response_format.get("json_schema", {}).get("schema"), dict):
+        return None
+    return 400, _error("response_format json_schema expected", "invalid_request_error")
 
 
 def _error(message: str, kind: str) -> bytes:
@@ -163,7 +216,8 @@ def tokens(text: str) -> int:
 
 def completion(request: dict[str, Any], content: str) -> dict[str, Any]:
     """A chat.completion object with usage, as OpenAI returns it."""
-    schema = json.dumps(request.get("response_format", {}), separators=(",", ":"))
+    schema = json.dumps(request.get("response_format") or request.get("format") or {},
+                        separators=(",", ":"))
     prompt = sum(tokens(m.get("content") or "") + 4 for m in request["messages"]) + tokens(schema)
     done = tokens(content)
     return {

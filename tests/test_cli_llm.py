@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -45,7 +46,7 @@ def inbox(tmp_path: Path) -> Path:
 def ingest(cli, inbox: Path, vault: Path, *extra: str) -> dict:
     result = cli("ingest", inbox, "--vault", vault, "--extractor", "llm", "--json", *extra)
     assert result.exit_code == 0, result.output
-    return json.loads(result.output)
+    return json.loads(result.stdout)  # stderr carries the progress lines
 
 
 def test_llm_ingest_writes_cited_notes_and_reingest_costs_nothing(cli, vault, inbox, server):
@@ -76,7 +77,7 @@ def test_config_file_selects_the_llm_extractor(cli, vault, inbox, server):
     cli("init", vault)
     config = vault / ".factbook" / "config.toml"
     config.write_text(config.read_text().replace('extractor = "offline"', 'extractor = "llm"'))
-    report = json.loads(cli("ingest", inbox, "--vault", vault, "--json").output)
+    report = json.loads(cli("ingest", inbox, "--vault", vault, "--json").stdout)
     assert server.calls == 3 and report["llm_usage"]["calls"] == 3
 
 
@@ -101,3 +102,36 @@ def test_unreachable_server_stops_the_run_with_one_line(cli, vault, inbox, monke
     assert lines[0] == f"factbook: error: cannot reach the LLM server at http://127.0.0.1:{port}/v1"
     assert "Traceback" not in result.output
     assert not list((vault / "Accounts").glob("*.md"))
+
+
+def test_a_hanging_local_server_ends_the_run_within_the_bound(cli, vault, inbox, monkeypatch):
+    with FakeLLMServer(hang=True) as fake:
+        monkeypatch.setenv("FACTBOOK_LLM_BASE_URL", fake.base_url)
+        monkeypatch.setenv("FACTBOOK_LLM_MODEL", "fake-model")
+        monkeypatch.setenv("FACTBOOK_LLM_TIMEOUT", "1")
+        started = time.monotonic()
+        result = cli("ingest", inbox, "--vault", vault, "--extractor", "llm", "--json")
+        elapsed = time.monotonic() - started
+        assert fake.calls == 3  # one request per document, none sent again
+    assert result.exit_code == 1 and elapsed < 15
+    report = json.loads(result.stdout)
+    reasons = [f["reason"] for f in report["failures"]]
+    assert len(reasons) == 3 and all("did not answer within 1 s" in r for r in reasons)
+    # Progress on stderr, even with --json: one line per document, then its failure.
+    progress = [line for line in result.stderr.splitlines() if line.startswith("factbook: llm: ")]
+    assert len(progress) == 3 and all("failed after 1 call" in line for line in progress)
+
+
+def test_llama_cpp_python_dialect_is_negotiated_once_and_kept_in_the_store(cli, vault, inbox,
+                                                                          monkeypatch):
+    with FakeLLMServer("llama-cpp-python") as fake:
+        monkeypatch.setenv("FACTBOOK_LLM_BASE_URL", fake.base_url)
+        monkeypatch.setenv("FACTBOOK_LLM_MODEL", "fake-model")
+        first = ingest(cli, inbox, vault)
+        assert first["failures"] == [] and first["llm_usage"]["structured_output"] == "json_object"
+        assert fake.calls == 4  # one refused json_schema, then one call per document
+        (inbox / "later.txt").write_text("Quellmont Freight Ltd said it hired 40 drivers in 2026.\n")
+        second = ingest(cli, inbox, vault)
+        assert fake.calls == 5 and second["llm_usage"]["calls"] == 1
+        assert fake.requests[-1].json["response_format"]["type"] == "json_object"
+        assert all("max_tokens" in r.json for r in fake.requests)

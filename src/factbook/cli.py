@@ -215,6 +215,8 @@ def ingest_command(
         store = open_store(layout.state_dir)
         try:
             chosen = make_extractor(extractor or layout.config.extractor, layout.config.llm, store)
+            if hasattr(chosen, "progress"):  # the LLM extractor: a line per document, on stderr
+                chosen.progress = _say_waiting
             if commit is None:
                 commit = bool(layout.config.raw.get("ingest", {}).get("commit", False))
             tailoring = _tailoring(layout, chosen)

@@ -37,6 +37,11 @@ max_file_bytes = 26214400
 # [llm]
 # base_url = "http://localhost:11434/v1"
 # model = "llama3.1"
+# How the JSON schema is sent: "auto" (found on the first call), "json_schema",
+# "json_object" (llama-cpp-python) or "ollama" (Ollama's native API, with a context size).
+# structured_output = "auto"
+# max_tokens of every call (default: half of max_chunk_tokens, between 512 and 4096).
+# max_output_tokens = 3000
 
 # [search]
 # Semantic search: "auto" (the embedding endpoint if a model is set, else the local model

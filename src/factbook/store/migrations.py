@@ -255,3 +255,13 @@ CREATE TABLE merge_undo (
 );
 CREATE INDEX merge_undo_gone ON merge_undo(gone_id)
 """))
+
+# Issue 19: the structured-output dialect each LLM endpoint accepted, found on the first
+# call and kept so later runs do not ask again.
+MIGRATIONS.append(Migration("019_issue19_llm", """
+CREATE TABLE llm_endpoints (
+    endpoint TEXT PRIMARY KEY,
+    structured_output TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""))

@@ -470,6 +470,18 @@ class SQLiteStore(FastPathsMixin, LivingNotesMixin, RepairMixin):
         if self._depth == 0:
             self._flush_llm_cache()
 
+    def get_llm_protocol(self, endpoint: str) -> str | None:
+        """The structured-output dialect `endpoint` accepted last time, if known."""
+        row = self._one("SELECT structured_output FROM llm_endpoints WHERE endpoint = ?", endpoint)
+        return row[0] if row else None
+
+    def put_llm_protocol(self, endpoint: str, protocol: str) -> None:
+        """Remember the structured-output dialect `endpoint` accepted."""
+        self.db.execute("INSERT INTO llm_endpoints (endpoint, structured_output, updated_at)"
+                        " VALUES (?,?,?) ON CONFLICT(endpoint) DO UPDATE SET"
+                        " structured_output = excluded.structured_output,"
+                        " updated_at = excluded.updated_at", (endpoint, protocol, _now()))
+
     def _flush_llm_cache(self) -> None:
         pending, self._pending_llm = self._pending_llm, {}
         self.db.executemany(
