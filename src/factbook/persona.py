@@ -28,6 +28,7 @@ _PUBLIC_MAIL = frozenset({
     "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com", "aol.com", "gmx.de",
     "gmx.net", "web.de", "fastmail.com", "hey.com", "mail.com", "yandex.ru", "zoho.com",
 })
+PUBLIC_MAIL_DOMAINS = _PUBLIC_MAIL
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "ltd", "plc"})
 _LIST_KEYS = ("emails", "aliases", "company_aliases", "interests", "colleagues")
 
@@ -206,7 +207,8 @@ def own_tasks(extraction: Extraction, persona: Persona | None) -> None:
 def _is_own(mention: Mention, persona: Persona, addresses: dict[str, str]) -> bool:
     names = (mention.name, *mention.aliases)
     if mention.kind is EntityKind.PERSON:
-        return any(persona.is_me(n) or persona.is_colleague(n, addresses) for n in names)
+        # Colleagues keep their note (marked by extract/evidence.py); only the owner goes.
+        return any(persona.is_me(n) for n in names)
     if mention.kind is EntityKind.ORGANIZATION:
         return any(persona.is_own_company(n) for n in names)
     return False

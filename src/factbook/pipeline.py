@@ -14,6 +14,7 @@ from pathlib import Path
 
 from factbook.errors import FactbookError, InputError, LLMError
 from factbook.extract.base import Extractor
+from factbook.extract.evidence import with_people
 from factbook.extract.structured import merge_structured
 from factbook.glossary import Glossary, canonical_mentions, load_aliases
 from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
@@ -355,11 +356,12 @@ def _load_glossary_aliases(store: Store, index: EntityIndex, glossary: Glossary 
 
 
 def _tailored(doc: Document, extraction: Extraction, tailoring: Tailoring,
-              profile: Profile | None) -> Extraction:
+              profile: Profile | None, known: list[KnownEntity] | None = None) -> Extraction:
     """An extraction seen from the user: short forms resolved, their company, colleagues
     and themselves taken out, structured tasks added (theirs owned by their handle), and
     the facts ranked by the document's profile."""
     extraction = canonical_mentions(extraction, tailoring.glossary)
+    extraction = with_people(doc, extraction, tailoring.persona, known)
     extraction = personalize(doc, extraction, tailoring.persona)
     extraction = merge_structured(doc, extraction, tailoring.persona)
     return apply_profile(extraction, profile)
@@ -382,7 +384,7 @@ def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityInde
         profile = profile_for(doc, tailoring.profiles)
         try:
             extraction = extractor.extract(doc, replace(context, profile=profile))
-            return doc, _tailored(doc, extraction, tailoring, profile), None
+            return doc, _tailored(doc, extraction, tailoring, profile, context.known), None
         except LLMError as exc:
             if exc.fatal:  # unreachable server, rejected key: the whole run stops, one line
                 raise

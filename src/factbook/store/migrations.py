@@ -236,3 +236,16 @@ CREATE TABLE dedup_bands (
 );
 CREATE INDEX dedup_bands_key ON dedup_bands(band_key);
 """))
+
+# What a person's note says of them beyond facts: organization, role, e-mail, whether a
+# colleague, and the date of the document that said it last (a newer one wins).
+MIGRATIONS.append(Migration("012_issue12_people", """
+CREATE TABLE person_details (
+    entity_id INTEGER PRIMARY KEY REFERENCES entities(id) ON DELETE CASCADE,
+    org TEXT,
+    role TEXT,
+    email TEXT,
+    relationship TEXT,
+    seen TEXT
+)
+"""))

@@ -1,0 +1,262 @@
+"""Who becomes an entity in a work document, and of which kind, by evidence.
+
+Applied to every extractor's output (pipeline._tailored), before the persona:
+- the people of the document's structure (extract/people.py) become person mentions,
+  with their organization, role and e-mail address;
+- names the text found are typed by evidence: a person when they match a participant,
+  or (in work documents) start with a given name and carry no organization word;
+- a bare first name links to the one person in context who carries it (the
+  document's people, then the vault's), otherwise it stays in the source note only;
+- junk never becomes a note: pronouns and contractions, speaker labels and their
+  debris, e-mail addresses, file names, numbers and units, days and months, job titles;
+- the owner (under any name, address, "Me", or a misspelling) is dropped; colleagues
+  are kept with `relationship: colleague` and the owner's company as organization.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from factbook.extract import lexicon as lx
+from factbook.extract.given_names import is_given_name
+from factbook.extract.people import (Person, domain_of, is_full_name, is_role, org_for_domain,
+                                     person_name, structural_people)
+from factbook.extract.roles import details_in_text
+from factbook.models import Document, DocumentKind, EntityKind, Extraction, KnownEntity, Mention
+from factbook.persona import Persona, document_addresses
+from factbook.resolve.names import name_key
+from factbook.sources.speakers import is_speaker_label
+
+WORK_KINDS = frozenset({DocumentKind.EMAIL, DocumentKind.TRANSCRIPT, DocumentKind.MEETING_NOTES,
+                        DocumentKind.NOTE})
+# A name this close (rapidfuzz ratio of name keys) to the owner's is the owner misspelt.
+OWNER_LIKENESS = 88
+_SELF = frozenset({"me", "myself", "i", "moi"})
+_PRONOUNS = frozenset("""i me my mine myself we us our ours you your yours he him his she her
+hers they them their theirs it its this that these those there here""".split())
+_FILE = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|csv|txt|md|eml|msg|png|jpe?g|gif|zip|vtt|srt|"
+                   r"json|html?|ics|mp[34]|wav|m4a)\b", re.I)
+_NUMBERISH = re.compile(r"^[\d\s.,%$€£#:/+\-]*(?:[a-zA-Z]{1,3})?$|^\d")
+_DEBRIS = re.compile(r"[a-z]I$|^[A-Z][a-z]+:[A-Z]")
+
+
+@dataclass
+class _Scene:
+    """Who a document is about: its people by name key, and by first name."""
+
+    people: dict[str, Mention]
+    first: dict[str, set[str]]
+
+
+def is_junk(name: str) -> bool:
+    """True for names that are never an entity: pronouns, contractions, speaker labels and
+    their debris, addresses, file names, numbers and units, days and months, job titles."""
+    text = name.strip()
+    low = text.casefold().strip(".")
+    if not text or low in _PRONOUNS or low in _SELF or is_speaker_label(text):
+        return True
+    if re.search(r"['’](?:m|ll|re|ve|d|s|t)$", low) and len(low.split()) == 1 and len(low) <= 8:
+        return True  # "I'm", "We'll", "Don't"
+    if "@" in text or _FILE.search(text) or _NUMBERISH.match(text) or _DEBRIS.search(text):
+        return True
+    words = text.split()
+    if all(lx.is_calendar_word(w) or w.isdigit() for w in words):
+        return True
+    return is_role(text) and person_name(text) is None
+
+
+def with_people(document: Document, extraction: Extraction, persona: Persona | None,
+                known: list[KnownEntity] | None = None) -> Extraction:
+    """`extraction` with the document's people added and every mention typed and
+    resolved by evidence (see the module docstring)."""
+    _drop(extraction, {m.name for m in extraction.mentions if is_junk(m.name)})
+    people = structural_people(document)
+    orgs = _org_names(extraction, known or [], people)
+    scene = _Scene({}, {})
+    for person in people:
+        _add_person(extraction, scene, _as_mention(person, orgs, persona, document))
+    work = document.kind in WORK_KINDS
+    for mention in list(extraction.mentions):
+        if mention.kind is EntityKind.PERSON or (work and _looks_personal(mention, orgs)):
+            if mention.name in {m.name for m in extraction.mentions}:
+                _type_person(extraction, scene, mention)
+    _resolve_first_names(extraction, scene, known or [], work)
+    details_in_text(document.text, [m for m in extraction.mentions if m.kind is EntityKind.PERSON],
+                    orgs)
+    if persona is not None:
+        _apply_persona(document, extraction, persona)
+    return extraction
+
+
+def _org_names(extraction: Extraction, known: list[KnownEntity], people: list[Person]) -> list[str]:
+    """Organization names a person's domain or words may refer to."""
+    names = [n for m in extraction.mentions if m.kind is EntityKind.ORGANIZATION
+             for n in (m.name, *m.aliases)]
+    names += [p.org for p in people if p.org]
+    names += [n for k in known if k.kind is EntityKind.ORGANIZATION for n in (k.name, *k.aliases)]
+    return list(dict.fromkeys(names))
+
+
+def _as_mention(person: Person, orgs: list[str], persona: Persona | None,
+                document: Document) -> Mention:
+    org = person.org
+    domain = domain_of(person.email)
+    if org is None and domain:
+        org = org_for_domain(domain, orgs)
+    mention = Mention(person.name, EntityKind.PERSON, list(person.aliases), 1, org=org,
+                      role=person.role, email=person.email)
+    if persona is not None and domain and domain in persona.domains:
+        mention.relationship = "colleague"
+    return mention
+
+
+def _add_person(extraction: Extraction, scene: _Scene, person: Mention) -> None:
+    """Add a person of the structure, merged with the text's mention of the same name."""
+    key = name_key(person.name)
+    for mention in extraction.mentions:
+        if key in {name_key(n) for n in (mention.name, *mention.aliases)}:
+            _merge_into(extraction, person, mention)
+            break
+    else:
+        if not is_full_name(person.name):
+            return  # a bare first name from a title: only resolved, never a note
+        extraction.mentions.append(person)
+    _remember(scene, person)
+
+
+def _merge_into(extraction: Extraction, person: Mention, mention: Mention) -> None:
+    """Make `person` the mention that `mention` was (its facts follow)."""
+    person.aliases = list(dict.fromkeys([*person.aliases, *mention.aliases,
+                                         *([mention.name] if mention.name != person.name else [])]))
+    person.aliases = [a for a in person.aliases if a != person.name and is_full_name(a)]
+    person.count = max(person.count, mention.count)
+    person.role = person.role or mention.role
+    person.org = person.org or mention.org
+    person.email = person.email or mention.email
+    _rename(extraction, mention.name, person.name)
+    extraction.mentions = [m for m in extraction.mentions if m is not mention]
+    extraction.mentions.append(person)
+
+
+def _remember(scene: _Scene, person: Mention) -> None:
+    scene.people[name_key(person.name)] = person
+    first = person.name.split()[0].casefold()
+    scene.first.setdefault(first, set()).add(person.name)
+    for alias in person.aliases:
+        if " " not in alias and is_given_name(alias):
+            scene.first.setdefault(alias.casefold(), set()).add(person.name)
+
+
+def _looks_personal(mention: Mention, orgs: list[str]) -> bool:
+    """A name the text typed as something else that reads as a person's: two to four
+    name words, the first a given name, no legal form or organization word, no place,
+    not an organization the vault or the document knows."""
+    name = mention.name
+    words = name.split()
+    if not 2 <= len(words) <= 4 or not is_given_name(words[0]) or person_name(name) is None:
+        return False
+    if lx.has_legal_form(name) or lx.has_org_word(name) or lx.is_place(name) \
+            or any(lx.is_place(w) or w.lower() in lx.COMMON_CAPS for w in words[1:]):
+        return False
+    return name_key(name) not in {name_key(o) for o in orgs}
+
+
+def _type_person(extraction: Extraction, scene: _Scene, mention: Mention) -> None:
+    mention.kind = EntityKind.PERSON
+    if not is_full_name(mention.name):
+        return  # resolved by first name below
+    key = name_key(mention.name)
+    if key in scene.people and scene.people[key] is not mention:
+        _merge_into(extraction, scene.people[key], mention)
+    else:
+        _remember(scene, mention)
+
+
+def _resolve_first_names(extraction: Extraction, scene: _Scene, known: list[KnownEntity],
+                         work: bool) -> None:
+    """A one-word name that is a given name: the one person in context who carries it,
+    else no mention (a bare first name never makes a note)."""
+    for mention in list(extraction.mentions):
+        word = mention.name
+        if " " in word or not work or not (mention.kind is EntityKind.PERSON or is_given_name(word)):
+            continue
+        if any(k.name == word and k.kind is not EntityKind.PERSON for k in known):
+            continue  # the vault knows it as something else
+        target = _only(scene.first.get(word.casefold(), set()))
+        if target is None and not scene.first.get(word.casefold()):
+            target = _only(_vault_first_names(known).get(word.casefold(), set()))
+        if target is None:
+            _drop(extraction, {word})
+            continue
+        person = scene.people.get(name_key(target))
+        if person is None:  # a person the vault knows: a mention under their full name
+            person = Mention(target, EntityKind.PERSON, [], mention.count)
+            _remember(scene, person)
+            extraction.mentions.append(person)
+        _rename(extraction, word, person.name)
+        extraction.mentions = [m for m in extraction.mentions if m is not mention]
+
+
+def _only(names: set[str]) -> str | None:
+    return next(iter(names)) if len(names) == 1 else None
+
+
+_FIRST_CACHE: dict[int, tuple[list[KnownEntity], int, dict[str, set[str]]]] = {}
+
+
+def _vault_first_names(known: list[KnownEntity]) -> dict[str, set[str]]:
+    """The vault's people by first name (cached per list of known entities)."""
+    held = _FIRST_CACHE.get(id(known))
+    if held is not None and held[0] is known and held[1] == len(known):
+        return held[2]
+    index: dict[str, set[str]] = {}
+    for entity in known:
+        if entity.kind is EntityKind.PERSON and is_full_name(entity.name):
+            index.setdefault(entity.name.split()[0].casefold(), set()).add(entity.name)
+    _FIRST_CACHE.clear()
+    _FIRST_CACHE[id(known)] = (known, len(known), index)
+    return index
+
+
+def _apply_persona(document: Document, extraction: Extraction, persona: Persona) -> None:
+    """Drop the owner under any name; mark colleagues, with the owner's company."""
+    addresses = document_addresses(document)
+    first = persona.name.split()[0].casefold() if persona.name else ""
+    mine = set()
+    for mention in extraction.mentions:
+        if mention.kind is not EntityKind.PERSON:
+            continue
+        names = (mention.name, *mention.aliases, *([mention.email] if mention.email else []))
+        if any(persona.is_me(n) or n.casefold() in _SELF for n in names) or \
+                fuzz.ratio(name_key(mention.name), name_key(persona.name)) >= OWNER_LIKENESS or \
+                (" " not in mention.name and mention.name.casefold() == first):
+            mine.add(mention.name)
+        elif mention.relationship == "colleague" or persona.is_colleague(mention.name, addresses):
+            mention.relationship = "colleague"
+            mention.org = persona.company or mention.org
+    _drop(extraction, mine)
+
+
+def _rename(extraction: Extraction, old: str, new: str) -> None:
+    if old == new:
+        return
+    for item in (*extraction.facts, *extraction.tasks, *extraction.decisions):
+        item.subjects = list(dict.fromkeys(new if s == old else s for s in item.subjects))
+
+
+def _drop(extraction: Extraction, names: set[str]) -> None:
+    """Remove mentions; facts about nothing else go, tasks and decisions stay."""
+    if not names:
+        return
+    extraction.mentions = [m for m in extraction.mentions if m.name not in names]
+    facts = []
+    for fact in extraction.facts:
+        kept = [s for s in fact.subjects if s not in names]
+        if kept or not fact.subjects:
+            fact.subjects = kept
+            facts.append(fact)
+    extraction.facts = facts
+    for item in (*extraction.tasks, *extraction.decisions):
+        item.subjects = [s for s in item.subjects if s not in names]

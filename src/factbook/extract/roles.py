@@ -1,0 +1,69 @@
+"""A person's role and organization as the text states them: "Jane Roe (CFO)",
+"Jane Roe, Director of Operations at Acme", "CFO Jane Roe", "Jane Roe from Acme",
+"Jane Roe at Acme", "Acme's Jane Roe". Fills only what the structure left blank.
+"""
+from __future__ import annotations
+
+import re
+
+from factbook.extract.people import is_role
+from factbook.models import Mention
+from factbook.resolve.names import name_key
+
+_ORG = r"([A-Z][\w&'’\-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’\-.]*){0,4})"
+_ROLE_CHARS = r"[A-Za-z][A-Za-z&/,\- ]{1,70}?"
+
+
+def details_in_text(text: str, people: list[Mention], orgs: list[str]) -> None:
+    """Set `role` and `org` of each person in `people` from what `text` says of them;
+    an organization must be one of `orgs` (named in the document or known)."""
+    if not text or not people:
+        return
+    org_keys = {name_key(o): o for o in orgs}
+    for person in people:
+        for name in dict.fromkeys((person.name, *person.aliases)):
+            if person.role and person.org:
+                break
+            _one_name(text, re.escape(name), person, org_keys)
+
+
+def _one_name(text: str, name: str, person: Mention, org_keys: dict[str, str]) -> None:
+    for match in re.finditer(rf"(?<![\w]){name}\s*\(([^()\n]{{2,80}})\)", text):
+        for part in re.split(r"\s*[,;]\s*", match.group(1)):
+            _take(part, person, org_keys)
+    for match in re.finditer(rf"(?<![\w]){name},\s+(?:our\s+|the\s+|their\s+|its\s+)?({_ROLE_CHARS})"
+                             rf"(?:\s+(?:at|of|for|with)\s+{_ORG})?(?=[,.;:)\n]|\s+(?:and|who|has|said|will)\b)",
+                             text):
+        if is_role(match.group(1)) and len(match.group(1).split()) <= 7:
+            person.role = person.role or match.group(1).strip(" ,")
+            _org(match.group(2), person, org_keys)
+    for match in re.finditer(rf"\b((?:[A-Z][\w&/\-]*\s+){{1,4}}){name}\b", text):
+        words = match.group(1).split()
+        while words and not is_role(" ".join(words)):
+            words = words[1:]
+        if words and all(w[0].isupper() or w in ("of", "&") for w in words):
+            person.role = person.role or " ".join(words)
+    for match in re.finditer(rf"(?<![\w]){name}\s+(?:from|at|of|with)\s+(?:the\s+)?{_ORG}", text):
+        _org(match.group(1), person, org_keys)
+    for match in re.finditer(rf"{_ORG}['’]s\s+(?:[a-z]+\s+){{0,3}}?(?:[A-Z][\w\-]*\s+){{0,3}}?{name}\b", text):
+        _org(match.group(1), person, org_keys)
+
+
+def _take(part: str, person: Mention, org_keys: dict[str, str]) -> None:
+    part = part.strip()
+    if is_role(part) and len(part.split()) <= 7:
+        person.role = person.role or part
+    else:
+        _org(part, person, org_keys)
+
+
+def _org(candidate: str | None, person: Mention, org_keys: dict[str, str]) -> None:
+    """Take the longest leading part of `candidate` that is a known organization."""
+    if not candidate or person.org:
+        return
+    words = candidate.split()
+    for end in range(len(words), 0, -1):
+        key = name_key(" ".join(words[:end]))
+        if key in org_keys:
+            person.org = org_keys[key]
+            return
