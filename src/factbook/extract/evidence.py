@@ -77,12 +77,17 @@ def with_people(document: Document, extraction: Extraction, persona: Persona | N
     scene = _Scene({}, {})
     for person in people:
         _add_person(extraction, scene, _as_mention(person, orgs, persona, document))
-    work = document.kind in WORK_KINDS
+    work = document.kind in WORK_KINDS or bool(people)
+    # Organizations known apart from the text's own guesses (the vault's, the structure's).
+    outside = _org_names(Extraction(), known or [], people)
     for mention in list(extraction.mentions):
-        if mention.kind is EntityKind.PERSON or (work and _looks_personal(mention, orgs)):
+        if mention.kind is EntityKind.PERSON or (work and looks_personal(mention, outside)):
             if mention.name in {m.name for m in extraction.mentions}:
                 _type_person(extraction, scene, mention)
     _resolve_first_names(extraction, scene, known or [], work)
+    for mention in extraction.mentions:
+        if mention.kind is EntityKind.PERSON:  # a bare first name is no name of its own
+            mention.aliases = [a for a in mention.aliases if is_full_name(a) or not is_given_name(a)]
     details_in_text(document.text, [m for m in extraction.mentions if m.kind is EntityKind.PERSON],
                     orgs)
     if persona is not None:
@@ -149,11 +154,15 @@ def _remember(scene: _Scene, person: Mention) -> None:
             scene.first.setdefault(alias.casefold(), set()).add(person.name)
 
 
-def _looks_personal(mention: Mention, orgs: list[str]) -> bool:
+def looks_personal(mention: Mention, orgs: list[str]) -> bool:
     """A name the text typed as something else that reads as a person's: two to four
     name words, the first a given name, no legal form or organization word, no place,
     not an organization the vault or the document knows."""
-    name = mention.name
+    return reads_as_person(mention.name, orgs)
+
+
+def reads_as_person(name: str, orgs: list[str] = ()) -> bool:
+    """`looks_personal` for a bare name."""
     words = name.split()
     if not 2 <= len(words) <= 4 or not is_given_name(words[0]) or person_name(name) is None:
         return False
@@ -180,7 +189,8 @@ def _resolve_first_names(extraction: Extraction, scene: _Scene, known: list[Know
     else no mention (a bare first name never makes a note)."""
     for mention in list(extraction.mentions):
         word = mention.name
-        if " " in word or not work or not (mention.kind is EntityKind.PERSON or is_given_name(word)):
+        if " " in word or not work or not (mention.kind is EntityKind.PERSON or is_given_name(word)
+                                           or word.casefold() in scene.first):
             continue
         if any(k.name == word and k.kind is not EntityKind.PERSON for k in known):
             continue  # the vault knows it as something else

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from factbook.extract import lexicon as lx
+from factbook.extract.given_names import is_given_name
 from factbook.extract.mentions import Candidate, NameFinding, Occurrence, group
 from factbook.extract.text import Layout
 from factbook.models import EntityKind, KnownEntity
@@ -254,8 +255,18 @@ def _rejected(surface: str, lower_words: set[str]) -> bool:
     return bool(re.fullmatch(r"[\d.,%$-]+", surface))
 
 
+def _given_person(surface: str, lower_words: set[str]) -> bool:
+    """A person's name by its shape: a given name, then one or two name words that the
+    document never writes in lower case ("Jo Quill", not "Will Power")."""
+    words = surface.split()
+    return 2 <= len(words) <= 3 and is_given_name(words[0]) and _person_shape(surface) \
+        and not lx.is_place(surface) and all(
+            w.lower() not in lower_words and w.lower() not in lx.COMMON_CAPS
+            and not lx.is_calendar_word(w) and not lx.is_place(w) for w in words[1:])
+
+
 def _accept(cand: Candidate, known: dict[str, KnownEntity], marked: set[str],
-            lower_words: set[str]) -> EntityKind | None:
+            lower_words: set[str], people_first: bool = False) -> EntityKind | None:
     """Decide whether a candidate is an entity, and of which kind."""
     s = cand.surface
     if cand.publisher:
@@ -270,6 +281,8 @@ def _accept(cand: Candidate, known: dict[str, KnownEntity], marked: set[str],
     if _rejected(s, lower_words) or cand.product or all(o.heading for o in cand.occurrences):
         return None
     if cand.person >= 2 and not (" " not in s and s.lower() in lower_words):
+        return EntityKind.PERSON
+    if people_first and _given_person(s, lower_words):
         return EntityKind.PERSON
     if lx.has_legal_form(s) or lx.has_org_word(s):
         return EntityKind.ORGANIZATION
@@ -299,11 +312,13 @@ def _lower_words(layout: Layout) -> set[str]:
     return out
 
 
-def find_names(layout: Layout, known_entities: list[KnownEntity] | dict[str, KnownEntity]
-               ) -> NameFinding:
+def find_names(layout: Layout, known_entities: list[KnownEntity] | dict[str, KnownEntity],
+               people_first: bool = False) -> NameFinding:
     """Find the organizations and people of one document and where they occur.
     `known_entities` is the vault's entities, or `known_index` of them (built once per
-    batch of documents: a vault can know tens of thousands)."""
+    batch of documents: a vault can know tens of thousands). With `people_first` (a
+    conversation: e-mail, transcript, meeting notes) a given name followed by a name
+    word is a person even without a title or a verb."""
     known = known_entities if isinstance(known_entities, dict) else known_index(known_entities)
     cands = _collect(layout)
     marked = set(layout.marked_names)
@@ -319,7 +334,7 @@ def find_names(layout: Layout, known_entities: list[KnownEntity] | dict[str, Kno
     for surface, cand in cands.items():
         if surface in publishers:
             continue
-        kind = _accept(cand, known, marked, lower_words)
+        kind = _accept(cand, known, marked, lower_words, people_first)
         if kind is not None:
             accepted[surface] = kind
     return group(cands, accepted, publishers, known)

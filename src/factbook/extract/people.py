@@ -124,10 +124,22 @@ def _from_addresses(document: Document) -> list[Person]:
     out = []
     for display, address in getaddresses([header]):
         parsed = person_name(display) if display else None
-        if parsed is None:
+        if parsed is None or not _sends_as_person(parsed[0], address):
             continue
         out.append(Person(parsed[0], parsed[1], email=address.casefold() if "@" in address else None))
     return out
+
+
+def _sends_as_person(name: str, address: str) -> bool:
+    """A display name is a person's when it starts with a given name or its words make
+    up the address ("Jo Quill" <jquill@...>), and no word is an acronym (a team, a list)."""
+    words = name.split()
+    if any(w.isupper() and len(w.strip(".")) > 1 for w in words) or lx.has_org_word(name):
+        return False
+    local = address.split("@")[0].casefold()
+    return is_given_name(words[0]) or (len(words) >= 2 and all(
+        w.casefold().strip(".") in local or w.casefold()[0] in local for w in words)
+        and words[-1].casefold() in local)
 
 
 def _from_front_matter(meta: dict[str, Any]) -> list[Person]:
@@ -182,8 +194,7 @@ def _described(entry: str) -> Person | None:
 
 def _from_speakers(document: Document) -> list[Person]:
     """Transcript speakers and meeting attendees as the reader found them."""
-    if document.kind not in (DocumentKind.TRANSCRIPT, DocumentKind.MEETING_NOTES) \
-            and not document.participants:
+    if document.kind not in (DocumentKind.TRANSCRIPT, DocumentKind.MEETING_NOTES):
         return []
     out = []
     for raw in document.participants:
