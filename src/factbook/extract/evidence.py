@@ -21,8 +21,8 @@ from rapidfuzz import fuzz
 
 from factbook.extract import lexicon as lx
 from factbook.extract.given_names import is_given_name
-from factbook.extract.people import (Person, domain_of, is_full_name, is_role, org_for_domain,
-                                     person_name, structural_people)
+from factbook.extract.people import (Person, domain_of, is_full_name, is_role, names_in_text,
+                                     org_for_domain, person_name, structural_people)
 from factbook.extract.roles import details_in_text
 from factbook.models import Document, DocumentKind, EntityKind, Extraction, KnownEntity, Mention
 from factbook.persona import Persona, document_addresses
@@ -75,8 +75,9 @@ def with_people(document: Document, extraction: Extraction, persona: Persona | N
     people = structural_people(document)
     orgs = _org_names(extraction, known or [], people)
     scene = _Scene({}, {})
+    by_domain = _domain_orgs(document, extraction, people, orgs, persona)
     for person in people:
-        _add_person(extraction, scene, _as_mention(person, orgs, persona, document))
+        _add_person(extraction, scene, _as_mention(person, by_domain, persona))
     work = document.kind in WORK_KINDS or bool(people)
     # Organizations known apart from the text's own guesses (the vault's, the structure's).
     outside = _org_names(Extraction(), known or [], people)
@@ -104,12 +105,40 @@ def _org_names(extraction: Extraction, known: list[KnownEntity], people: list[Pe
     return list(dict.fromkeys(names))
 
 
-def _as_mention(person: Person, orgs: list[str], persona: Persona | None,
-                document: Document) -> Mention:
+def _domain_orgs(document: Document, extraction: Extraction, people: list[Person],
+                 orgs: list[str], persona: Persona | None) -> dict[str, str]:
+    """The organization each mail domain of the document's people stands for: a name
+    the document or the vault uses that the domain spells ("pinecrestfoods" is
+    "Pinecrest Foods"). A name only the text shows becomes an organization mention: the
+    domain is its evidence."""
+    own = persona.domains if persona is not None else frozenset()
+    domains = sorted({d for p in people if (d := domain_of(p.email)) and d not in own})
+    if not domains:
+        return {}
+    spans = names_in_text(f"{document.title}\n{document.text}")
+    found = {}
+    for domain in domains:
+        name = org_for_domain(domain, orgs) or org_for_domain(domain, spans)
+        if not name or is_junk(name) or lx.is_place(name) or reads_as_person(name):
+            continue
+        key = name_key(name)
+        mention = next((m for m in extraction.mentions
+                        if key in {name_key(n) for n in (m.name, *m.aliases)}), None)
+        if mention is None:
+            mention = Mention(name, EntityKind.ORGANIZATION)
+            extraction.mentions.append(mention)
+        elif mention.kind is EntityKind.PERSON:
+            continue
+        mention.kind = EntityKind.ORGANIZATION if mention.kind is not EntityKind.PROJECT else mention.kind
+        found[domain] = mention.name
+    return found
+
+
+def _as_mention(person: Person, by_domain: dict[str, str], persona: Persona | None) -> Mention:
     org = person.org
     domain = domain_of(person.email)
     if org is None and domain:
-        org = org_for_domain(domain, orgs)
+        org = by_domain.get(domain)
     mention = Mention(person.name, EntityKind.PERSON, list(person.aliases), 1, org=org,
                       role=person.role, email=person.email)
     if persona is not None and domain and domain in persona.domains:
@@ -187,26 +216,41 @@ def _resolve_first_names(extraction: Extraction, scene: _Scene, known: list[Know
                          work: bool) -> None:
     """A one-word name that is a given name: the one person in context who carries it,
     else no mention (a bare first name never makes a note)."""
+    vault = _vault_first_names(known)
     for mention in list(extraction.mentions):
-        word = mention.name
+        word, initial = mention.name, None
+        short = _INITIALLED.match(word)
+        if short:  # "Sam W.": a first name and an initial
+            word, initial = short.group(1), short.group(2).casefold()
         if " " in word or not work or not (mention.kind is EntityKind.PERSON or is_given_name(word)
-                                           or word.casefold() in scene.first):
+                                           or word.casefold() in scene.first or word.casefold() in vault):
             continue
         if any(k.name == word and k.kind is not EntityKind.PERSON for k in known):
             continue  # the vault knows it as something else
-        target = _only(scene.first.get(word.casefold(), set()))
-        if target is None and not scene.first.get(word.casefold()):
-            target = _only(_vault_first_names(known).get(word.casefold(), set()))
+        here = _initialled(scene.first.get(word.casefold(), set()), initial)
+        target = _only(here)
+        if target is None and not here:
+            target = _only(_initialled(vault.get(word.casefold(), set()), initial))
         if target is None:
-            _drop(extraction, {word})
+            _drop(extraction, {mention.name})
             continue
         person = scene.people.get(name_key(target))
         if person is None:  # a person the vault knows: a mention under their full name
             person = Mention(target, EntityKind.PERSON, [], mention.count)
             _remember(scene, person)
             extraction.mentions.append(person)
-        _rename(extraction, word, person.name)
+        _rename(extraction, mention.name, person.name)
+        if initial:
+            person.aliases = list(dict.fromkeys([*person.aliases, mention.name]))
         extraction.mentions = [m for m in extraction.mentions if m is not mention]
+
+
+_INITIALLED = re.compile(r"^([A-Z][\w'’\-]+)\s+([A-Z])\.?$")
+
+
+def _initialled(names: set[str], initial: str | None) -> set[str]:
+    """The names whose surname starts with `initial` (all of them when None)."""
+    return names if initial is None else {n for n in names if n.split()[-1][:1].casefold() == initial}
 
 
 def _only(names: set[str]) -> str | None:

@@ -38,6 +38,10 @@ secretary minister governor senator treasurer trader banker lawyer attorney
 
 HONORIFICS = frozenset("mr mrs ms dr sir lord lady prof".split())
 
+# Words of talk that a transcript capitalizes at a turn's start: never part of a name.
+FILLERS = frozenset("""oh uh um umm hm hmm mm mhm ah eh er ok okay yeah yep yes no nope so well
+hi hey bye thanks right sure cool great wow""".split())
+
 MONTHS = frozenset("""
 january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec

@@ -260,7 +260,10 @@ def _given_person(surface: str, lower_words: set[str]) -> bool:
     document never writes in lower case ("Jo Quill", not "Will Power")."""
     words = surface.split()
     return 2 <= len(words) <= 3 and is_given_name(words[0]) and _person_shape(surface) \
-        and not lx.is_place(surface) and all(
+        and not lx.is_place(surface) and not lx.is_demonym(words[0]) \
+        and len({w.lower() for w in words}) == len(words) \
+        and not any(re.search(r"[A-Z]{2}", w) or w.lower().strip(".") in lx.FILLERS for w in words) \
+        and all(
             w.lower() not in lower_words and w.lower() not in lx.COMMON_CAPS
             and not lx.is_calendar_word(w) and not lx.is_place(w) for w in words[1:])
 

@@ -260,23 +260,53 @@ def domain_of(email: str | None) -> str | None:
 
 def org_for_domain(domain: str, names: list[str]) -> str | None:
     """The organization among `names` that a mail domain stands for: "pinecrestfoods.example"
-    is "Pinecrest Foods", "halvorsencc.example" is "Halvorsen Cold Chain"."""
-    labels = domain.split(".")
-    label = labels[-3] if len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "ac") \
-        else labels[-2] if len(labels) >= 2 else labels[0]
-    label = re.sub(r"[^a-z]", "", label)
+    is "Pinecrest Foods", "halvorsencc.example" is "Halvorsen Cold Chain". The whole name
+    spelt out wins, then the shortest name the label begins, then the longest name that
+    begins the label."""
+    label = domain_label(domain)
     if len(label) < 3:
         return None
-    best, best_len = None, 0
+    best, best_rank = None, (0, 0)
     for name in names:
         words = [w for w in re.findall(r"[a-z]+", name_key(name)) if w not in lx.LEGAL_FORMS]
         if not words:
             continue
         squashed = "".join(words)
-        initials = words[0] + "".join(w[0] for w in words[1:])
-        hit = (label == squashed or label == initials or (len(label) >= 4 and squashed.startswith(label))
-               or (len(squashed) >= 4 and label.startswith(squashed))
-               or (len(words[0]) >= 5 and label.startswith(words[0])))
-        if hit and len(squashed) > best_len:
-            best, best_len = name, len(squashed)
+        if label in (squashed, words[0] + "".join(w[0] for w in words[1:])):
+            rank = (3, len(squashed))
+        elif len(label) >= 4 and squashed.startswith(label):
+            rank = (2, -len(squashed))
+        elif len(squashed) >= 4 and label.startswith(squashed):
+            rank = (1, len(squashed))
+        else:
+            continue
+        if rank > best_rank:
+            best, best_rank = name, rank
     return best
+
+
+def domain_label(domain: str) -> str:
+    """The part of a mail domain that names its organization, letters only
+    ("mail.acme-freight.co.uk" gives "acmefreight")."""
+    labels = domain.casefold().split(".")
+    if len(labels) >= 3 and labels[-2] in ("co", "com", "org", "net", "ac"):
+        label = labels[-3]
+    else:
+        label = labels[-2] if len(labels) >= 2 else labels[0]
+    return re.sub(r"[^a-z]", "", label)
+
+
+_CAP_RUN = re.compile(r"[A-Z][\w&'’\-]*(?:[ \t]+(?:of[ \t]+|&[ \t]+)?[A-Z][\w&'’\-]*){0,4}")
+
+
+def names_in_text(text: str) -> list[str]:
+    """Every run of one to five capitalized words in `text`, and each shorter run inside
+    it: the names a mail domain may spell."""
+    found: dict[str, None] = {}
+    for match in _CAP_RUN.finditer(text):
+        words = match.group(0).split()
+        for start in range(len(words)):
+            for end in range(start + 1, len(words) + 1):
+                if words[start].lower() not in ("of", "&") and words[end - 1].lower() not in ("of", "&"):
+                    found[" ".join(words[start:end])] = None
+    return list(found)
