@@ -15,14 +15,15 @@ Applied to every extractor's output (pipeline._tailored), before the persona:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from factbook.extract import lexicon as lx
 from factbook.extract.given_names import is_given_name
-from factbook.extract.people import (Person, domain_of, is_full_name, is_role, names_in_text,
-                                     org_for_domain, person_name, structural_people)
+from factbook.extract.people import (Person, domain_match, domain_of, is_full_name, is_role,
+                                     names_in_text, org_for_domain, person_name,
+                                     structural_people)
 from factbook.extract.roles import details_in_text
 from factbook.models import Document, DocumentKind, EntityKind, Extraction, KnownEntity, Mention
 from factbook.persona import Persona, document_addresses
@@ -68,19 +69,28 @@ def is_junk(name: str) -> bool:
 
 
 def with_people(document: Document, extraction: Extraction, persona: Persona | None,
-                known: list[KnownEntity] | None = None) -> Extraction:
+                known: list[KnownEntity] | None = None,
+                run_domains: dict[str, str] | None = None,
+                run_projects: dict[str, str] | None = None) -> Extraction:
     """`extraction` with the document's people added and every mention typed and
-    resolved by evidence (see the module docstring)."""
+    resolved by evidence (see the module docstring). `known` is the vault's entities
+    (and the run's people, see `batch_people`); `run_domains` the organization each mail
+    domain names elsewhere in the run."""
     _drop(extraction, {m.name for m in extraction.mentions if is_junk(m.name)})
     people = structural_people(document)
     orgs = _org_names(extraction, known or [], people)
     scene = _Scene({}, {})
-    by_domain = _domain_orgs(document, extraction, people, orgs, persona)
+    by_domain = _domain_orgs(document, extraction, people, orgs, persona, run_domains or {})
     for person in people:
         _add_person(extraction, scene, _as_mention(person, by_domain, persona))
     work = document.kind in WORK_KINDS or bool(people)
     # Organizations known apart from the text's own guesses (the vault's, the structure's).
     outside = _org_names(Extraction(), known or [], people)
+    if work:
+        projects = {**(run_projects or {}),
+                    **named_projects(f"{document.title}\n{document.text}", document.front_matter)}
+        _add_front_matter_project(extraction, document)
+        _type_projects(extraction, projects, [*outside, *by_domain.values()])
     for mention in list(extraction.mentions):
         if mention.kind is EntityKind.PERSON or (work and looks_personal(mention, outside)):
             if mention.name in {m.name for m in extraction.mentions}:
@@ -96,6 +106,16 @@ def with_people(document: Document, extraction: Extraction, persona: Persona | N
     return extraction
 
 
+def _add_front_matter_project(extraction: Extraction, document: Document) -> None:
+    """A note's own `project:` front matter names a project it is about."""
+    value = document.front_matter.get("project")
+    if not isinstance(value, str) or not value.strip():
+        return
+    name = value.strip().strip("[]")
+    if name_key(name) not in {name_key(n) for m in extraction.mentions for n in (m.name, *m.aliases)}:
+        extraction.mentions.append(Mention(name, EntityKind.PROJECT))
+
+
 def _org_names(extraction: Extraction, known: list[KnownEntity], people: list[Person]) -> list[str]:
     """Organization names a person's domain or words may refer to."""
     names = [n for m in extraction.mentions if m.kind is EntityKind.ORGANIZATION
@@ -106,7 +126,8 @@ def _org_names(extraction: Extraction, known: list[KnownEntity], people: list[Pe
 
 
 def _domain_orgs(document: Document, extraction: Extraction, people: list[Person],
-                 orgs: list[str], persona: Persona | None) -> dict[str, str]:
+                 orgs: list[str], persona: Persona | None,
+                 run_domains: dict[str, str]) -> dict[str, str]:
     """The organization each mail domain of the document's people stands for: a name
     the document or the vault uses that the domain spells ("pinecrestfoods" is
     "Pinecrest Foods"). A name only the text shows becomes an organization mention: the
@@ -118,8 +139,8 @@ def _domain_orgs(document: Document, extraction: Extraction, people: list[Person
     spans = names_in_text(f"{document.title}\n{document.text}")
     found = {}
     for domain in domains:
-        name = org_for_domain(domain, orgs) or org_for_domain(domain, spans)
-        if not name or is_junk(name) or lx.is_place(name) or reads_as_person(name):
+        name = org_for_domain(domain, orgs) or org_for_domain(domain, spans) or run_domains.get(domain)
+        if not name or not _fits_org(name):
             continue
         key = name_key(name)
         mention = next((m for m in extraction.mentions
@@ -314,3 +335,90 @@ def _drop(extraction: Extraction, names: set[str]) -> None:
     extraction.facts = facts
     for item in (*extraction.tasks, *extraction.decisions):
         item.subjects = [s for s in item.subjects if s not in names]
+
+
+@dataclass
+class RunPeople:
+    """What a batch of documents shows beyond each one: its people (full names, as
+    entities not yet stored) and the organization each mail domain spells somewhere."""
+
+    known: list[KnownEntity]
+    domains: dict[str, str]
+    projects: dict[str, str] = field(default_factory=dict)  # name key of "X" -> project name
+
+
+def batch_people(documents: list[Document], persona: Persona | None = None) -> RunPeople:
+    """The people and mail domains of a batch: a first name in one document of a run
+    may mean a sender of another, and a domain another message spells out names the
+    organization of a message that does not."""
+    names: dict[str, str] = {}
+    best: dict[str, tuple[str, tuple[int, int]]] = {}
+    own = persona.domains if persona is not None else frozenset()
+    for document in documents:
+        people = structural_people(document)
+        for person in people:
+            if is_full_name(person.name):
+                names.setdefault(name_key(person.name), person.name)
+        domains = {d for p in people if (d := domain_of(p.email)) and d not in own}
+        if not domains:
+            continue
+        spans = names_in_text(f"{document.title}\n{document.text}")
+        for domain in domains:
+            name, rank = domain_match(domain, spans)
+            if name and rank > best.get(domain, ("", (0, 0)))[1] and _fits_org(name):
+                best[domain] = (name, rank)
+    projects: dict[str, str] = {}
+    for document in documents:
+        projects.update(named_projects(f"{document.title}\n{document.text}", document.front_matter))
+    return RunPeople([KnownEntity(0, name, EntityKind.PERSON) for name in names.values()],
+                     {domain: name for domain, (name, _) in best.items()}, projects)
+
+
+_PROJECT_NAMED = re.compile(r"\bProject\s+([A-Z][\w\-]+)")
+_PROJECT_OF = re.compile(r"\b([A-Z][\w\-]+)\s+(?:migration|rollout|roll-out|programme|program|"
+                         r"initiative|project)\b")
+_PROJECT_TAIL = frozenset("project migration rollout programme program initiative pilot rfp poc".split())
+
+
+def named_projects(text: str, front_matter: dict | None = None) -> dict[str, str]:
+    """Projects a text names: "Project X" (X stands for it), "X migration" and the like,
+    and a note's own `project:` front matter; name key of "X" -> the project's name."""
+    found: dict[str, str] = {}
+    for match in _PROJECT_OF.finditer(text):
+        word = match.group(1)
+        if word.lower() not in lx.COMMON_CAPS and not lx.is_place(word) and not is_given_name(word):
+            found.setdefault(name_key(word), word)
+    for match in _PROJECT_NAMED.finditer(text):
+        found[name_key(match.group(1))] = f"Project {match.group(1)}"
+    value = (front_matter or {}).get("project")
+    if isinstance(value, str) and value.strip():
+        name = value.strip().strip("[]")
+        found[name_key(name)] = name
+        if name.startswith("Project "):
+            found[name_key(name[8:])] = name
+    return found
+
+
+def _type_projects(extraction: Extraction, projects: dict[str, str], orgs: list[str]) -> None:
+    """Organizations that are named projects become projects (named as the text names
+    them: "Project X" for "X"); an organization the structure or vault knows stays one."""
+    org_keys = {name_key(o) for o in orgs}
+    for mention in list(extraction.mentions):
+        if mention.kind is EntityKind.PERSON:
+            continue
+        key = name_key(mention.name)
+        words = mention.name.split()
+        if words[0] == "Project" or (len(words) > 1 and words[-1].lower() in _PROJECT_TAIL):
+            mention.kind = EntityKind.PROJECT
+        elif key in projects and key not in org_keys and not lx.has_legal_form(mention.name) \
+                and not lx.has_org_word(mention.name):
+            mention.kind = EntityKind.PROJECT
+            target = projects[key]
+            if target != mention.name:
+                mention.aliases = list(dict.fromkeys([*mention.aliases, mention.name]))
+                _rename(extraction, mention.name, target)
+                mention.name = target
+
+
+def _fits_org(name: str) -> bool:
+    return not (is_junk(name) or lx.is_place(name) or reads_as_person(name))

@@ -263,9 +263,14 @@ def org_for_domain(domain: str, names: list[str]) -> str | None:
     is "Pinecrest Foods", "halvorsencc.example" is "Halvorsen Cold Chain". The whole name
     spelt out wins, then the shortest name the label begins, then the longest name that
     begins the label."""
+    return domain_match(domain, names)[0]
+
+
+def domain_match(domain: str, names: list[str]) -> tuple[str | None, tuple[int, int]]:
+    """`org_for_domain` with how good the match is (higher is better; (0, 0): none)."""
     label = domain_label(domain)
     if len(label) < 3:
-        return None
+        return None, (0, 0)
     best, best_rank = None, (0, 0)
     for name in names:
         words = [w for w in re.findall(r"[a-z]+", name_key(name)) if w not in lx.LEGAL_FORMS]
@@ -282,7 +287,7 @@ def org_for_domain(domain: str, names: list[str]) -> str | None:
             continue
         if rank > best_rank:
             best, best_rank = name, rank
-    return best
+    return best, best_rank
 
 
 def domain_label(domain: str) -> str:
@@ -304,7 +309,7 @@ def names_in_text(text: str) -> list[str]:
     it: the names a mail domain may spell."""
     found: dict[str, None] = {}
     for match in _CAP_RUN.finditer(text):
-        words = match.group(0).split()
+        words = [re.sub(r"['’]s$", "", w) for w in match.group(0).split()]
         for start in range(len(words)):
             for end in range(start + 1, len(words) + 1):
                 if words[start].lower() not in ("of", "&") and words[end - 1].lower() not in ("of", "&"):

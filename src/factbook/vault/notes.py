@@ -20,7 +20,8 @@ _ITEM = re.compile(r"^\s*[-*+]\s+(?:\[.\]\s+)?(.*\S)\s*$")
 _KEY = re.compile(r"^([A-Za-z0-9_][\w .-]*?)\s*:")
 
 # Sections factbook writes in every entity note, in this order.
-OWNED_SECTIONS = ("Key Facts", "Recent Context", "Tasks", "Topics", "Key Decisions", "Related")
+OWNED_SECTIONS = ("Key Facts", "Recent Context", "Tasks", "Topics", "Key Decisions", "Related",
+                  "People")
 
 
 @dataclass
