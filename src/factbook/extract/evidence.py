@@ -80,6 +80,7 @@ def with_people(document: Document, extraction: Extraction, persona: Persona | N
     people = structural_people(document)
     orgs = _org_names(extraction, known or [], people)
     scene = _Scene({}, {})
+    _structure_orgs(extraction, people, persona)
     by_domain = _domain_orgs(document, extraction, people, orgs, persona, run_domains or {})
     for person in people:
         _add_person(extraction, scene, _as_mention(person, by_domain, persona))
@@ -145,6 +146,11 @@ def _domain_orgs(document: Document, extraction: Extraction, people: list[Person
         key = name_key(name)
         mention = next((m for m in extraction.mentions
                         if key in {name_key(n) for n in (m.name, *m.aliases)}), None)
+        fuller = run_domains.get(domain)
+        if mention is not None and fuller and name_key(fuller).startswith(name_key(mention.name) + " "):
+            mention.aliases = list(dict.fromkeys([*mention.aliases, mention.name]))
+            _rename(extraction, mention.name, fuller)
+            mention.name = fuller
         if mention is None:
             mention = Mention(name, EntityKind.ORGANIZATION)
             extraction.mentions.append(mention)
@@ -360,6 +366,7 @@ def batch_people(documents: list[Document], persona: Persona | None = None) -> R
             if is_full_name(person.name):
                 names.setdefault(name_key(person.name), person.name)
         domains = {d for p in people if (d := domain_of(p.email)) and d not in own}
+        domains |= {d for a in _ADDRESS.findall(document.text) if (d := domain_of(a)) and d not in own}
         if not domains:
             continue
         spans = names_in_text(f"{document.title}\n{document.text}")
@@ -367,6 +374,12 @@ def batch_people(documents: list[Document], persona: Persona | None = None) -> R
             name, rank = domain_match(domain, spans)
             if name and rank > best.get(domain, ("", (0, 0)))[1] and _fits_org(name):
                 best[domain] = (name, rank)
+    structure = [p.org for d in documents for p in structural_people(d) if p.org]
+    for domain, (name, rank) in list(best.items()):
+        longer = [o for o in structure if name_key(o).startswith(name_key(name) + " ")
+                  and domain_match(domain, [o])[0]]
+        if longer:  # "Acme" in one message, "Acme Consulting" as someone's company in another
+            best[domain] = (max(longer, key=len), rank)
     projects: dict[str, str] = {}
     for document in documents:
         projects.update(named_projects(f"{document.title}\n{document.text}", document.front_matter))
@@ -418,6 +431,25 @@ def _type_projects(extraction: Extraction, projects: dict[str, str], orgs: list[
                 mention.aliases = list(dict.fromkeys([*mention.aliases, mention.name]))
                 _rename(extraction, mention.name, target)
                 mention.name = target
+
+
+_ADDRESS = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+
+
+def _structure_orgs(extraction: Extraction, people: list[Person], persona: Persona | None) -> None:
+    """An organization the structure gives a person ("Jo Quill (Acme)", a signature's
+    company line, "Call with Jo (Acme)") is an organization mention of the document."""
+    have = {name_key(n) for m in extraction.mentions for n in (m.name, *m.aliases)}
+    for person in people:
+        org = person.org
+        if not org or not _fits_org(org) or is_role(org) or name_key(org) in have:
+            continue
+        if persona is not None and persona.company and (persona.is_own_company(org) or name_key(
+                org).startswith(name_key(persona.company) + " ")):
+            person.org = persona.company
+            continue
+        extraction.mentions.append(Mention(org, EntityKind.ORGANIZATION))
+        have.add(name_key(org))
 
 
 def _fits_org(name: str) -> bool:
