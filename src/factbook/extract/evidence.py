@@ -140,7 +140,9 @@ def _domain_orgs(document: Document, extraction: Extraction, people: list[Person
     spans = names_in_text(f"{document.title}\n{document.text}")
     found = {}
     for domain in domains:
-        name = org_for_domain(domain, orgs) or org_for_domain(domain, spans) or run_domains.get(domain)
+        name, rank = domain_match(domain, orgs)
+        if rank[0] < 3:  # no exact spelling known: the run's best, then this text's
+            name = run_domains.get(domain) or name or org_for_domain(domain, spans)
         if not name or not _fits_org(name):
             continue
         key = name_key(name)
@@ -360,6 +362,7 @@ def batch_people(documents: list[Document], persona: Persona | None = None) -> R
     names: dict[str, str] = {}
     best: dict[str, tuple[str, tuple[int, int]]] = {}
     own = persona.domains if persona is not None else frozenset()
+    domain_docs: set[str] = set()
     for document in documents:
         people = structural_people(document)
         for person in people:
@@ -369,8 +372,16 @@ def batch_people(documents: list[Document], persona: Persona | None = None) -> R
         domains |= {d for a in _ADDRESS.findall(document.text) if (d := domain_of(a)) and d not in own}
         if not domains:
             continue
+        domain_docs.update(domains)
         spans = names_in_text(f"{document.title}\n{document.text}")
         for domain in domains:
+            name, rank = domain_match(domain, spans)
+            if name and rank > best.get(domain, ("", (0, 0)))[1] and _fits_org(name):
+                best[domain] = (name, rank)
+    weak = [d for d in domain_docs if best.get(d, ("", (0, 0)))[1][0] < 3]
+    if weak:  # another document of the run may spell the name out
+        spans = list(dict.fromkeys(n for d in documents for n in names_in_text(f"{d.title}\n{d.text}")))
+        for domain in weak:
             name, rank = domain_match(domain, spans)
             if name and rank > best.get(domain, ("", (0, 0)))[1] and _fits_org(name):
                 best[domain] = (name, rank)
