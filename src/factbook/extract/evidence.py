@@ -178,13 +178,18 @@ def _as_mention(person: Person, by_domain: dict[str, str], persona: Persona | No
 def _add_person(extraction: Extraction, scene: _Scene, person: Mention) -> None:
     """Add a person of the structure, merged with the text's mention of the same name."""
     key = name_key(person.name)
-    for mention in extraction.mentions:
-        if key in {name_key(n) for n in (mention.name, *mention.aliases)}:
-            _merge_into(extraction, person, mention)
-            break
+    same = next((m for m in extraction.mentions
+                 if key in {name_key(n) for n in (m.name, *m.aliases)}), None)
+    if not is_full_name(person.name):
+        # A bare first name (a title's "1:1 — Jo"): resolved below, never a note of its own.
+        if same is None:
+            extraction.mentions.append(person)
+        else:
+            same.kind = EntityKind.PERSON
+        return
+    if same is not None:
+        _merge_into(extraction, person, same)
     else:
-        if not is_full_name(person.name):
-            return  # a bare first name from a title: only resolved, never a note
         extraction.mentions.append(person)
     _remember(scene, person)
 
@@ -264,6 +269,8 @@ def _resolve_first_names(extraction: Extraction, scene: _Scene, known: list[Know
             _drop(extraction, {mention.name})
             continue
         person = scene.people.get(name_key(target))
+        if person is mention:
+            continue
         if person is None:  # a person the vault knows: a mention under their full name
             person = Mention(target, EntityKind.PERSON, [], mention.count)
             _remember(scene, person)

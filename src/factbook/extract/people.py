@@ -34,6 +34,9 @@ secretary treasurer controller accountant auditor strategist planner recruiter e
 _HONORIFIC = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof|sir)\.?\s+", re.I)
 _PARTICLES = frozenset("van von der den de da di del la le du dos bin ter ten al".split())
 _NAME_WORD = re.compile(r"^[A-Z][\w'’\-]*\.?$|^[A-Z]\.$")
+# Last words of a display name that is a team or a mailbox, not a person.
+_TEAM_WORDS = frozenset("""team teams group desk support sales info office admin noreply
+no-reply respondents list committee board department helpdesk service services""".split())
 _FRONT_KEYS = ("participants", "attendees", "attendee", "organizer", "organiser", "with",
                "people", "speakers", "from", "to", "cc", "host", "present")
 _TITLE_ONE_ON_ONE = re.compile(r"^\s*1\s*[:/-]\s*1\s*(?:[—–\-:|]|with|w/)\s*(?P<who>.+?)\s*$", re.I)
@@ -94,8 +97,10 @@ def _name_words(text: str) -> bool:
 
 
 def is_full_name(name: str) -> bool:
-    """True for a name of two or more words (a bare first name never makes a note)."""
-    return len([w for w in name.split() if w not in _PARTICLES]) >= 2
+    """True for a name of two or more words, initials aside (a bare first name, or "Sam
+    W.", never makes a note)."""
+    words = [w for w in name.split() if w not in _PARTICLES and not re.fullmatch(r"[A-Z]\.?", w)]
+    return len(words) >= 2
 
 
 def structural_people(document: Document) -> list[Person]:
@@ -134,7 +139,8 @@ def _sends_as_person(name: str, address: str) -> bool:
     """A display name is a person's when it starts with a given name or its words make
     up the address ("Jo Quill" <jquill@...>), and no word is an acronym (a team, a list)."""
     words = name.split()
-    if any(w.isupper() and len(w.strip(".")) > 1 for w in words) or lx.has_org_word(name):
+    if any(w.isupper() and len(w.strip(".")) > 1 for w in words) or lx.has_org_word(name) \
+            or words[-1].casefold() in _TEAM_WORDS:
         return False
     local = address.split("@")[0].casefold()
     return is_given_name(words[0]) or (len(words) >= 2 and all(
