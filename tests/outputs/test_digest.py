@@ -80,8 +80,8 @@ def test_runs_of_one_day_add_up_and_a_created_entity_stays_new(tmp_path):
     assert first.outputs == ["Digest/2025-03-14.md"]
     digest = vault / "Digest" / "2025-03-14.md"
     # the sender gets a People note too (issue 12)
-    assert _sections(digest.read_text())["New"] == ["- [[Jonas Feld]] (person)",
-                                                    "- [[Kestrel Analytics]] (account)"]
+    assert sorted(_sections(digest.read_text())["New"]) == ["- [[Jonas Feld]] (person)",
+                                                            "- [[Kestrel Analytics]] (account)"]
     second = run(vault, [PERSONA_FIXTURES / "kestrel_ask.eml", FIXTURES / "email" / "pilot_confirmation.eml"],
                  persona=DANA, outputs=outputs, today=DAY)
     assert second.outputs == ["Digest/2025-03-14.md"]
