@@ -363,7 +363,8 @@ def _tailored(doc: Document, extraction: Extraction, tailoring: Tailoring,
     the facts ranked by the document's profile."""
     extraction = canonical_mentions(extraction, tailoring.glossary)
     extraction = with_people(doc, extraction, tailoring.persona, known,
-                             run.domains if run else None, run.projects if run else None)
+                             run.domains if run else None, run.projects if run else None,
+                             run.orgs if run else None)
     extraction = personalize(doc, extraction, tailoring.persona)
     extraction = merge_structured(doc, extraction, tailoring.persona)
     return apply_profile(extraction, profile)

@@ -15,6 +15,7 @@ Applied to every extractor's output (pipeline._tailored), before the persona:
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -71,7 +72,8 @@ def is_junk(name: str) -> bool:
 def with_people(document: Document, extraction: Extraction, persona: Persona | None,
                 known: list[KnownEntity] | None = None,
                 run_domains: dict[str, str] | None = None,
-                run_projects: dict[str, str] | None = None) -> Extraction:
+                run_projects: dict[str, str] | None = None,
+                run_orgs: list[str] | None = None) -> Extraction:
     """`extraction` with the document's people added and every mention typed and
     resolved by evidence (see the module docstring). `known` is the vault's entities
     (and the run's people, see `batch_people`); `run_domains` the organization each mail
@@ -91,7 +93,10 @@ def with_people(document: Document, extraction: Extraction, persona: Persona | N
         projects = {**(run_projects or {}),
                     **named_projects(f"{document.title}\n{document.text}", document.front_matter)}
         _add_front_matter_project(extraction, document)
-        _type_projects(extraction, projects, [*outside, *by_domain.values()])
+        _add_named_projects(extraction, projects, f"{document.title}\n{document.text}")
+        _type_projects(extraction, projects, {*outside, *map(name_key, by_domain.values())})
+    if work:
+        _fuller_org_names(extraction, [*(run_orgs or []), *outside.values()])
     for mention in list(extraction.mentions):
         if mention.kind is EntityKind.PERSON or (work and looks_personal(mention, outside)):
             if mention.name in {m.name for m in extraction.mentions}:
@@ -107,6 +112,49 @@ def with_people(document: Document, extraction: Extraction, persona: Persona | N
     return extraction
 
 
+def _fuller_org_names(extraction: Extraction, orgs: list[str]) -> None:
+    """A one-word organization ("Corrin") that starts exactly one longer organization the
+    run's structure or the vault names ("Corrin Freight") is that one."""
+    by_first: dict[str, set[str]] = {}
+    for name in orgs:
+        words = name_key(name).split()
+        if len(words) > 1:
+            by_first.setdefault(words[0], set()).add(name)
+    for mention in extraction.mentions:
+        key = name_key(mention.name)
+        if mention.kind is not EntityKind.ORGANIZATION or " " in key:
+            continue
+        fuller = {name_key(n): n for n in by_first.get(key, ())}
+        if len(fuller) == 1:
+            target = next(iter(fuller.values()))
+            other = next((m for m in extraction.mentions if m is not mention
+                          and name_key(m.name) == name_key(target)), None)
+            _rename(extraction, mention.name, other.name if other else target)
+            if other is not None:
+                other.aliases = list(dict.fromkeys([*other.aliases, mention.name, *mention.aliases]))
+                mention.name = ""  # merged into `other`; removed below
+                continue
+            mention.aliases = list(dict.fromkeys([*mention.aliases, mention.name]))
+            mention.name = target
+    extraction.mentions = [m for m in extraction.mentions if m.name]
+
+
+def _add_named_projects(extraction: Extraction, projects: dict[str, str], text: str) -> None:
+    """A named project (of this document or of the run) the text names, by its full name
+    or the word that stands for it, is a project mention."""
+    have = {name_key(n) for m in extraction.mentions for n in (m.name, *m.aliases)}
+    added: set[str] = set()
+    for key, name in projects.items():
+        if key in have or name_key(name) in have or name in added:
+            continue
+        short = name[8:] if name.startswith("Project ") else name
+        if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
+            aliases = [short] if short != name else []
+            extraction.mentions.append(Mention(name, EntityKind.PROJECT, aliases))
+            added.add(name)
+            have.add(name_key(name))
+
+
 def _add_front_matter_project(extraction: Extraction, document: Document) -> None:
     """A note's own `project:` front matter names a project it is about."""
     value = document.front_matter.get("project")
@@ -117,17 +165,38 @@ def _add_front_matter_project(extraction: Extraction, document: Document) -> Non
         extraction.mentions.append(Mention(name, EntityKind.PROJECT))
 
 
-def _org_names(extraction: Extraction, known: list[KnownEntity], people: list[Person]) -> list[str]:
-    """Organization names a person's domain or words may refer to."""
+def _org_names(extraction: Extraction, known: list[KnownEntity], people: list[Person]) -> dict[str, str]:
+    """Organization names a person's domain or words may refer to, by name key: the
+    document's own, then the vault's."""
     names = [n for m in extraction.mentions if m.kind is EntityKind.ORGANIZATION
              for n in (m.name, *m.aliases)]
     names += [p.org for p in people if p.org]
-    names += [n for k in known if k.kind is EntityKind.ORGANIZATION for n in (k.name, *k.aliases)]
-    return list(dict.fromkeys(names))
+    keys = {name_key(n): n for n in reversed(names)}
+    for key, name in _known_orgs(known).items():
+        keys.setdefault(key, name)
+    return keys
+
+
+_ORG_CACHE: dict[int, tuple[list[KnownEntity], int, dict[str, str]]] = {}
+
+
+def _known_orgs(known: list[KnownEntity]) -> dict[str, str]:
+    """The vault's organization names by name key (cached per list of known entities)."""
+    held = _ORG_CACHE.get(id(known))
+    if held is not None and held[0] is known and held[1] == len(known):
+        return held[2]
+    keys = {}
+    for entity in known:
+        if entity.kind is EntityKind.ORGANIZATION:
+            for name in (entity.name, *entity.aliases):
+                keys.setdefault(name_key(name), name)
+    _ORG_CACHE.clear()
+    _ORG_CACHE[id(known)] = (known, len(known), keys)
+    return keys
 
 
 def _domain_orgs(document: Document, extraction: Extraction, people: list[Person],
-                 orgs: list[str], persona: Persona | None,
+                 orgs: dict[str, str], persona: Persona | None,
                  run_domains: dict[str, str]) -> dict[str, str]:
     """The organization each mail domain of the document's people stands for: a name
     the document or the vault uses that the domain spells ("pinecrestfoods" is
@@ -140,10 +209,10 @@ def _domain_orgs(document: Document, extraction: Extraction, people: list[Person
     spans = names_in_text(f"{document.title}\n{document.text}")
     found = {}
     for domain in domains:
-        name, rank = domain_match(domain, orgs)
+        name, rank = domain_match(domain, list(orgs.values()))
         if rank[0] < 3:  # no exact spelling known: the run's best, then this text's
             name = run_domains.get(domain) or name or org_for_domain(domain, spans)
-        if not name or not _fits_org(name):
+        if not name or not _fits_org(name, domain):
             continue
         key = name_key(name)
         mention = next((m for m in extraction.mentions
@@ -217,14 +286,14 @@ def _remember(scene: _Scene, person: Mention) -> None:
             scene.first.setdefault(alias.casefold(), set()).add(person.name)
 
 
-def looks_personal(mention: Mention, orgs: list[str]) -> bool:
+def looks_personal(mention: Mention, orgs: Container[str]) -> bool:
     """A name the text typed as something else that reads as a person's: two to four
     name words, the first a given name, no legal form or organization word, no place,
     not an organization the vault or the document knows."""
     return reads_as_person(mention.name, orgs)
 
 
-def reads_as_person(name: str, orgs: list[str] = ()) -> bool:
+def reads_as_person(name: str, orgs: Container[str] = ()) -> bool:
     """`looks_personal` for a bare name."""
     words = name.split()
     if not 2 <= len(words) <= 4 or not is_given_name(words[0]) or person_name(name) is None:
@@ -232,7 +301,7 @@ def reads_as_person(name: str, orgs: list[str] = ()) -> bool:
     if lx.has_legal_form(name) or lx.has_org_word(name) or lx.is_place(name) \
             or any(lx.is_place(w) or w.lower() in lx.COMMON_CAPS for w in words[1:]):
         return False
-    return name_key(name) not in {name_key(o) for o in orgs}
+    return name_key(name) not in orgs
 
 
 def _type_person(extraction: Extraction, scene: _Scene, mention: Mention) -> None:
@@ -360,6 +429,7 @@ class RunPeople:
     known: list[KnownEntity]
     domains: dict[str, str]
     projects: dict[str, str] = field(default_factory=dict)  # name key of "X" -> project name
+    orgs: list[str] = field(default_factory=list)  # organizations the structure names
 
 
 def batch_people(documents: list[Document], persona: Persona | None = None) -> RunPeople:
@@ -383,14 +453,14 @@ def batch_people(documents: list[Document], persona: Persona | None = None) -> R
         spans = names_in_text(f"{document.title}\n{document.text}")
         for domain in domains:
             name, rank = domain_match(domain, spans)
-            if name and rank > best.get(domain, ("", (0, 0)))[1] and _fits_org(name):
+            if name and rank > best.get(domain, ("", (0, 0)))[1] and _fits_org(name, domain):
                 best[domain] = (name, rank)
     weak = [d for d in domain_docs if best.get(d, ("", (0, 0)))[1][0] < 3]
     if weak:  # another document of the run may spell the name out
         spans = list(dict.fromkeys(n for d in documents for n in names_in_text(f"{d.title}\n{d.text}")))
         for domain in weak:
             name, rank = domain_match(domain, spans)
-            if name and rank > best.get(domain, ("", (0, 0)))[1] and _fits_org(name):
+            if name and rank > best.get(domain, ("", (0, 0)))[1] and _fits_org(name, domain):
                 best[domain] = (name, rank)
     structure = [p.org for d in documents for p in structural_people(d) if p.org]
     for domain, (name, rank) in list(best.items()):
@@ -401,24 +471,43 @@ def batch_people(documents: list[Document], persona: Persona | None = None) -> R
     projects: dict[str, str] = {}
     for document in documents:
         projects.update(named_projects(f"{document.title}\n{document.text}", document.front_matter))
+    domain_names = {domain: name for domain, (name, _) in best.items()}
     return RunPeople([KnownEntity(0, name, EntityKind.PERSON) for name in names.values()],
-                     {domain: name for domain, (name, _) in best.items()}, projects)
+                     domain_names, projects,
+                     list(dict.fromkeys([*structure, *domain_names.values()])))
 
 
 _PROJECT_NAMED = re.compile(r"\bProject\s+([A-Z][\w\-]+)")
 _PROJECT_OF = re.compile(r"\b([A-Z][\w\-]+)\s+(?:migration|rollout|roll-out|programme|program|"
                          r"initiative|project)\b")
 _PROJECT_TAIL = frozenset("project migration rollout programme program initiative pilot rfp poc".split())
+# "Halyard - the migration of ...": a name defined as a project.
+_PROJECT_DEFINED = re.compile(r"\b([A-Z][\w\-]+)\s+[-–—:]\s+(?:the|a|an|our)\s+(?:[a-z\-]+\s+)?"
+                              r"(?:migration|rollout|programme|program|initiative|project|pilot)\b")
+# "the Pinecone Dock Pilot": a capitalized name that ends with a project word.
+_PROJECT_TITLED = re.compile(r"\b((?:[A-Z][\w\-]+\s+){1,3}(?:Pilot|Migration|Rollout|Programme|"
+                             r"Program|Initiative))\b")
 
 
 def named_projects(text: str, front_matter: dict | None = None) -> dict[str, str]:
     """Projects a text names: "Project X" (X stands for it), "X migration" and the like,
     and a note's own `project:` front matter; name key of "X" -> the project's name."""
     found: dict[str, str] = {}
-    for match in _PROJECT_OF.finditer(text):
-        word = match.group(1)
-        if word.lower() not in lx.COMMON_CAPS and not lx.is_place(word) and not is_given_name(word):
-            found.setdefault(name_key(word), word)
+    lower = set(re.findall(r"(?<![\w'’-])[a-z][a-z\-]+", text))
+
+    def a_name(word: str) -> bool:  # not a common word, an acronym, a place or a first name
+        return word.lower() not in lx.COMMON_CAPS and word.lower() not in lower \
+            and not word.isupper() and not lx.is_place(word) and not is_given_name(word)
+
+    for match in (*_PROJECT_OF.finditer(text), *_PROJECT_DEFINED.finditer(text)):
+        before = text[max(0, match.start() - 3):match.start()]
+        at_start = not before.strip() or before.rstrip()[-1:] in ".!?:#-*"
+        if a_name(match.group(1)) and not at_start:
+            found.setdefault(name_key(match.group(1)), match.group(1))
+    for match in _PROJECT_TITLED.finditer(text):
+        name = re.sub(r"^(?:The|A|An|Our|Your|This)\s+", "", match.group(1))
+        if len(name.split()) >= 2 and name.split()[0].lower() not in lx.COMMON_CAPS:
+            found.setdefault(name_key(name), name)
     for match in _PROJECT_NAMED.finditer(text):
         found[name_key(match.group(1))] = f"Project {match.group(1)}"
     value = (front_matter or {}).get("project")
@@ -430,10 +519,9 @@ def named_projects(text: str, front_matter: dict | None = None) -> dict[str, str
     return found
 
 
-def _type_projects(extraction: Extraction, projects: dict[str, str], orgs: list[str]) -> None:
+def _type_projects(extraction: Extraction, projects: dict[str, str], org_keys: Container[str]) -> None:
     """Organizations that are named projects become projects (named as the text names
     them: "Project X" for "X"); an organization the structure or vault knows stays one."""
-    org_keys = {name_key(o) for o in orgs}
     for mention in list(extraction.mentions):
         if mention.kind is EntityKind.PERSON:
             continue
@@ -470,5 +558,9 @@ def _structure_orgs(extraction: Extraction, people: list[Person], persona: Perso
         have.add(name_key(org))
 
 
-def _fits_org(name: str) -> bool:
-    return not (is_junk(name) or lx.is_place(name) or reads_as_person(name))
+def _fits_org(name: str, domain: str | None = None) -> bool:
+    """A name may be an organization's: no junk, no person's name, and no place unless a
+    mail domain spells it out ("Quarry Lane" for quarrylane.example)."""
+    if is_junk(name) or reads_as_person(name):
+        return False
+    return not lx.is_place(name) or (domain is not None and domain_match(domain, [name])[1][0] == 3)

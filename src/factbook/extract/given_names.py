@@ -30,12 +30,22 @@ def _fold(word: str) -> str:
 @lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
     """Every given name of every locale faker knows, folded; Latin script only."""
-    import faker.providers.person as people  # imported lazily: ~1 s for all locales
+    return frozenset(_SHORT_FORMS) | _names(_ATTRIBUTES)
 
-    found: set[str] = set(_SHORT_FORMS)
+
+@lru_cache(maxsize=1)
+def surnames() -> frozenset[str]:
+    """Every family name of every locale faker knows, folded; Latin script only."""
+    return _names(("last_names", "last_names_male", "last_names_female", "last_romanized_names"))
+
+
+def _names(attributes: tuple[str, ...]) -> frozenset[str]:
+    import faker.providers.person as people  # imported lazily: ~0.5 s for all locales
+
+    found: set[str] = set()
     for module in pkgutil.iter_modules(people.__path__):
         provider = importlib.import_module(f"{people.__name__}.{module.name}").Provider
-        for attribute in _ATTRIBUTES:
+        for attribute in attributes:
             value = provider.__dict__.get(attribute)
             if isinstance(value, dict):
                 value = value.keys()
@@ -46,6 +56,13 @@ def given_names() -> frozenset[str]:
                 if folded.isascii() and folded.isalpha() and len(folded) >= 2:
                     found.add(folded)
     return frozenset(found)
+
+
+@lru_cache(maxsize=65536)
+def is_surname(word: str) -> bool:
+    """True when `word` ("Kowalski", "Toth") is a family name in some locale."""
+    word = word.strip(".,;:'’")
+    return len(word) >= 2 and word[:1].isupper() and _fold(word) in surnames()
 
 
 @lru_cache(maxsize=65536)

@@ -73,7 +73,7 @@ from with about after before during under over into and or but so yet if then wh
 although though because since as also however meanwhile moreover furthermore separately
 additionally instead notably currently comparatively despite according upon unlike like
 both either neither only even still earlier later today yesterday now there here what which
-who why how all any each every some many most other another such
+who why how all any each every some many most other another such through via per dear
 """.split())
 
 # Words that make a capitalized phrase a place: "X Street", "X Valley", "North X".

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from factbook.extract import lexicon as lx
-from factbook.extract.given_names import is_given_name
+from factbook.extract.given_names import is_given_name, is_surname
 from factbook.extract.mentions import Candidate, NameFinding, Occurrence, group
 from factbook.extract.text import Layout
 from factbook.models import EntityKind, KnownEntity
@@ -268,6 +268,19 @@ def _given_person(surface: str, lower_words: set[str]) -> bool:
             and not lx.is_calendar_word(w) and not lx.is_place(w) for w in words[1:])
 
 
+def _said_again(cand: Candidate, surface: str) -> bool:
+    """A conversation's repeated name of two or three title-case words ("Tidewater
+    Freight" in two sentences, once inside one): no acronym, initial, given name or
+    function word in it."""
+    words = surface.split()
+    return 2 <= len(words) <= 3 and len({o.sentence for o in cand.occurrences}) >= 2 \
+        and any(not o.initial for o in cand.occurrences) \
+        and not is_surname(words[-1]) \
+        and all(re.fullmatch(r"[A-Z][a-z][\w'’\-]+", w) and not is_given_name(w)
+                and w.lower() not in lx.LEADING_NOISE and w.lower() not in lx.COMMON_CAPS
+                for w in words)
+
+
 def _accept(cand: Candidate, known: dict[str, KnownEntity], marked: set[str],
             lower_words: set[str], people_first: bool = False) -> EntityKind | None:
     """Decide whether a candidate is an entity, and of which kind."""
@@ -287,6 +300,8 @@ def _accept(cand: Candidate, known: dict[str, KnownEntity], marked: set[str],
         return EntityKind.PERSON
     if people_first and _given_person(s, lower_words):
         return EntityKind.PERSON
+    if people_first and _said_again(cand, s):
+        return EntityKind.ORGANIZATION  # a name said again and again in a conversation
     if lx.has_legal_form(s) or lx.has_org_word(s):
         return EntityKind.ORGANIZATION
     body = [o for o in cand.occurrences if not o.initial]

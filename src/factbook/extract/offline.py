@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 
+from factbook.extract import lexicon as lx
 from factbook.extract.evidence import reads_as_person
 from factbook.extract.facts import extract_facts, stated_facts
 from factbook.extract.names import find_names, known_index
@@ -57,7 +58,7 @@ class OfflineExtractor:
         # would be an empty note: keep only those with a claim or a strong presence.
         # In a conversation a person named once still matters (who was there, who was meant).
         mentions = [m for m in names.mentions if m.name in subjects or m.count >= 2
-                    or (talk and reads_as_person(m.name))]
+                    or (talk and (reads_as_person(m.name) or lx.has_legal_form(m.name)))]
         publishers = list(names.publishers)
         if document.publisher and document.publisher not in publishers:
             publishers.append(document.publisher)

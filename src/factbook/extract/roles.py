@@ -14,12 +14,12 @@ _ORG = r"([A-Z][\w&'’\-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’\-.]*){0,4})"
 _ROLE_CHARS = r"[A-Za-z][A-Za-z&/,\- ]{1,70}?"
 
 
-def details_in_text(text: str, people: list[Mention], orgs: list[str]) -> None:
+def details_in_text(text: str, people: list[Mention], org_keys: dict[str, str]) -> None:
     """Set `role` and `org` of each person in `people` from what `text` says of them;
-    an organization must be one of `orgs` (named in the document or known)."""
+    an organization must be one of `org_keys` (name key -> name; named in the document
+    or known)."""
     if not text or not people:
         return
-    org_keys = {name_key(o): o for o in orgs}
     for person in people:
         for name in dict.fromkeys((person.name, *person.aliases)):
             if person.role and person.org:
