@@ -148,6 +148,8 @@ def _add_named_projects(extraction: Extraction, projects: dict[str, str], text: 
         if key in have or name_key(name) in have or name in added:
             continue
         short = name[8:] if name.startswith("Project ") else name
+        if name_key(short) in have:
+            continue  # the text's own mention of it is typed below
         if re.search(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
             aliases = [short] if short != name else []
             extraction.mentions.append(Mention(name, EntityKind.PROJECT, aliases))
@@ -462,7 +464,9 @@ def batch_people(documents: list[Document], persona: Persona | None = None) -> R
             name, rank = domain_match(domain, spans)
             if name and rank > best.get(domain, ("", (0, 0)))[1] and _fits_org(name, domain):
                 best[domain] = (name, rank)
-    structure = [p.org for d in documents for p in structural_people(d) if p.org]
+    company = name_key(persona.company) if persona is not None and persona.company else None
+    structure = [p.org for d in documents for p in structural_people(d) if p.org and not (
+        company and (name_key(p.org) == company or name_key(p.org).startswith(company + " ")))]
     for domain, (name, rank) in list(best.items()):
         longer = [o for o in structure if name_key(o).startswith(name_key(name) + " ")
                   and domain_match(domain, [o])[0]]
@@ -497,7 +501,7 @@ def named_projects(text: str, front_matter: dict | None = None) -> dict[str, str
 
     def a_name(word: str) -> bool:  # not a common word, an acronym, a place or a first name
         return word.lower() not in lx.COMMON_CAPS and word.lower() not in lower \
-            and not word.isupper() and not lx.is_place(word) and not is_given_name(word)
+            and not word.isupper() and not is_given_name(word)
 
     for match in (*_PROJECT_OF.finditer(text), *_PROJECT_DEFINED.finditer(text)):
         before = text[max(0, match.start() - 3):match.start()]
