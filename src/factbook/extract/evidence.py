@@ -66,7 +66,7 @@ def is_junk(name: str) -> bool:
     words = text.split()
     if all(lx.is_calendar_word(w) or w.isdigit() for w in words):
         return True
-    return is_role(text) and person_name(text) is None
+    return (is_role(text) and person_name(text) is None) or lx.is_department(text)
 
 
 def with_people(document: Document, extraction: Extraction, persona: Persona | None,

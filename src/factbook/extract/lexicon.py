@@ -38,6 +38,21 @@ secretary minister governor senator treasurer trader banker lawyer attorney
 
 HONORIFICS = frozenset("mr mrs ms dr sir lord lady prof".split())
 
+# Words that name a business function; a name made only of them is a department
+# ("Professional Services", "Information Security"), not an organization.
+DEPARTMENT_WORDS = frozenset("""professional services service customer success information security
+human resources people sales marketing finance financial legal procurement purchasing operations
+engineering support it product compliance business development research accounting logistics
+deal desk solutions presales pre-sales infrastructure data analytics quality facilities
+partnerships partner channel revenue growth enablement training implementation delivery and &
+""".split())
+
+
+def is_department(name: str) -> bool:
+    """True for a business function named as if it were a company ("Customer Success")."""
+    words = name.replace("&", " & ").lower().split()
+    return bool(words) and all(w in DEPARTMENT_WORDS for w in words) and len(words) <= 4
+
 # Words of talk that a transcript capitalizes at a turn's start: never part of a name.
 FILLERS = frozenset("""oh uh um umm hm hmm mm mhm ah eh er ok okay yeah yep yes no nope so well
 hi hey bye thanks right sure cool great wow""".split())

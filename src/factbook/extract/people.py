@@ -29,7 +29,7 @@ chairwoman founder co-founder owner partner principal director manager head lead
 chief officer engineer architect specialist analyst consultant coordinator administrator
 admin representative rep executive associate counsel buyer supervisor designer expert
 developer scientist researcher professor student intern assistant advisor adviser
-secretary treasurer controller accountant auditor strategist planner recruiter editor
+secretary treasurer controller accountant auditor strategist planner recruiter editor desk
 """.split())
 _HONORIFIC = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof|sir)\.?\s+", re.I)
 _PARTICLES = frozenset("van von der den de da di del la le du dos bin ter ten al".split())

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from factbook.extract import lexicon as lx
 from factbook.extract.people import is_role
 from factbook.models import Mention
 from factbook.resolve.names import name_key
@@ -20,14 +21,24 @@ def details_in_text(text: str, people: list[Mention], org_keys: dict[str, str]) 
     or known)."""
     if not text or not people:
         return
+    firsts = [p.name.split()[0] for p in people]
     for person in people:
-        for name in dict.fromkeys((person.name, *person.aliases)):
+        first = person.name.split()[0]
+        alone = [first] if firsts.count(first) == 1 and len(person.name.split()) > 1 else []
+        for name in dict.fromkeys((person.name, *person.aliases, *alone)):
             if person.role and person.org:
                 break
             _one_name(text, re.escape(name), person, org_keys)
 
 
 def _one_name(text: str, name: str, person: Mention, org_keys: dict[str, str]) -> None:
+    for match in re.finditer(rf"(?im)^\s*(?:name|contact)\s*:\s*{name}\s*$((?:\n\s*[A-Za-z ]{{2,20}}:.*){{1,4}})",
+                             text):  # a form: "Name: Jo Quill / Title: ... / Company: ..."
+        for label, value in re.findall(r"\n\s*([A-Za-z ]{2,20}):\s*(.+)", match.group(1)):
+            if label.strip().lower() in ("title", "role", "position", "job title") and is_role(value):
+                person.role = person.role or value.strip()
+            elif label.strip().lower() in ("company", "organization", "organisation", "employer"):
+                _org(value.strip(), person, org_keys)
     for match in re.finditer(rf"(?<![\w]){name}\s*\(([^()\n]{{2,80}})\)", text):
         for part in re.split(r"\s*[,;]\s*", match.group(1)):
             _take(part, person, org_keys)
@@ -43,8 +54,16 @@ def _one_name(text: str, name: str, person: Mention, org_keys: dict[str, str]) -
             words = words[1:]
         if words and all(w[0].isupper() or w in ("of", "&") for w in words):
             person.role = person.role or " ".join(words)
-    for match in re.finditer(rf"(?<![\w]){name}\s+(?:from|at|of|with)\s+(?:the\s+)?{_ORG}", text):
+    for match in re.finditer(rf"(?<![\w]){name}\s+(?:from|at|of|with|in)\s+(?:the\s+)?{_ORG}", text):
+        if lx.is_department(match.group(1)):  # "Jo Quill from Customer Success"
+            person.role = person.role or match.group(1)
         _org(match.group(1), person, org_keys)
+    for match in re.finditer(rf"(?<![\w]){name},?\s+who\s+(?:leads|runs|heads|owns|manages)\s+"
+                             rf"(?:the\s+)?([A-Z][\w&/\- ]{{2,40}}?)(?:\s+(?:at|for|in)\b|[,.;\n])", text):
+        person.role = person.role or match.group(1).strip()
+    for match in re.finditer(rf"(?<![\w]){name}\s*(?:=|:)\s*({_ROLE_CHARS})(?=[,.;\n(]|$)", text, re.M):
+        if is_role(match.group(1)) and len(match.group(1).split()) <= 6:
+            person.role = person.role or match.group(1).strip()
     for match in re.finditer(rf"{_ORG}['’]s\s+(?:[a-z]+\s+){{0,3}}?(?:[A-Z][\w\-]*\s+){{0,3}}?{name}\b", text):
         _org(match.group(1), person, org_keys)
 

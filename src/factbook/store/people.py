@@ -40,6 +40,8 @@ class PeopleMixin:
         merged = {name: (getattr(details, name) if getattr(details, name) and (newer or not row[name])
                          else row[name])
                   for name in ("org", "role", "email", "relationship")}
+        if details.role and row["role"] and _words(details.role) < _words(row["role"]):
+            merged["role"] = row["role"]  # "solutions engineer" is the same title, less of it
         self.db.execute("UPDATE person_details SET org = ?, role = ?, email = ?, relationship = ?,"
                         " seen = ? WHERE entity_id = ?",
                         (merged["org"], merged["role"], merged["email"], merged["relationship"],
@@ -50,3 +52,7 @@ class PeopleMixin:
         return {row["entity_id"]: PersonDetails(row["org"], row["role"], row["email"],
                                                 row["relationship"])
                 for row in self.db.execute("SELECT * FROM person_details")}
+
+
+def _words(text: str) -> set[str]:
+    return set(text.casefold().replace(",", " ").split())
