@@ -32,7 +32,13 @@ def details_in_text(text: str, people: list[Mention], org_keys: dict[str, str]) 
 
 
 def _one_name(text: str, name: str, person: Mention, org_keys: dict[str, str]) -> None:
-    for match in re.finditer(rf"(?im)^\s*(?:name|contact)\s*:\s*{name}\s*$((?:\n\s*[A-Za-z ]{{2,20}}:.*){{1,4}})",
+    for match in re.finditer(rf"(?m)^[ \t>*_-]*{name}[ \t*_]*(?:[|·][ \t]*|\n[ \t>]*)([^|·\n]{{2,70}}?)"
+                             rf"[ \t]*(?:[|·][ \t]*([^|·\n]{{2,60}}?))?[ \t]*$", text):
+        # a signature: "Jo Quill | Director of Operations | Acme", or the same on lines
+        if is_role(match.group(1)) and len(match.group(1).split()) <= 7:
+            person.role = person.role or match.group(1).strip()
+            _org(match.group(2), person, org_keys)
+    for match in re.finditer(rf"(?im)^\s*(?:name|contact)\s*:\s*(?:(?:dr|mr|mrs|ms|prof)\.?\s+)?{name}\s*$((?:\n\s*[A-Za-z ]{{2,20}}:.*){{1,4}})",
                              text):  # a form: "Name: Jo Quill / Title: ... / Company: ..."
         for label, value in re.findall(r"\n\s*([A-Za-z ]{2,20}):\s*(.+)", match.group(1)):
             if label.strip().lower() in ("title", "role", "position", "job title") and is_role(value):

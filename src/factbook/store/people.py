@@ -42,6 +42,8 @@ class PeopleMixin:
                   for name in ("org", "role", "email", "relationship")}
         if details.role and row["role"] and _words(details.role) < _words(row["role"]):
             merged["role"] = row["role"]  # "solutions engineer" is the same title, less of it
+        elif details.role and row["role"] and _words(row["role"]) < _words(details.role):
+            merged["role"] = details.role
         self.db.execute("UPDATE person_details SET org = ?, role = ?, email = ?, relationship = ?,"
                         " seen = ? WHERE entity_id = ?",
                         (merged["org"], merged["role"], merged["email"], merged["relationship"],
