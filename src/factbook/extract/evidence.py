@@ -327,9 +327,11 @@ def _resolve_first_names(extraction: Extraction, scene: _Scene, known: list[Know
         short = _INITIALLED.match(word)
         if short:  # "Sam W.": a first name and an initial
             word, initial = short.group(1), short.group(2).casefold()
-        if " " in word or not work or not (mention.kind is EntityKind.PERSON or is_given_name(word)
-                                           or word.casefold() in scene.first or word.casefold() in vault):
+        if " " in word or not (mention.kind is EntityKind.PERSON or is_given_name(word)
+                               or word.casefold() in scene.first or word.casefold() in vault):
             continue
+        if not work and (mention.kind is EntityKind.PERSON or not is_given_name(word)):
+            continue  # news keeps its surnames ("Mr Lawson") and its one-word companies
         if any(k.name == word and k.kind is not EntityKind.PERSON for k in known):
             continue  # the vault knows it as something else
         here = _initialled(scene.first.get(word.casefold(), set()), initial)
@@ -337,7 +339,8 @@ def _resolve_first_names(extraction: Extraction, scene: _Scene, known: list[Know
         if target is None and not here:
             target = _only(_initialled(vault.get(word.casefold(), set()), initial))
         if target is None:
-            _drop(extraction, {mention.name})
+            if work:  # a bare first name no one in context carries: no note
+                _drop(extraction, {mention.name})
             continue
         person = scene.people.get(name_key(target))
         if person is mention:
