@@ -5,8 +5,9 @@ A vault is one person's view of the organizations and people they deal with. Wit
 persona configured, an extraction is tailored to that view before it is merged:
 - the user is never an entity of their own (no person note about "me");
 - the user's own company (its name, aliases, or the domain of the user's e-mail
-  addresses) and colleagues (people writing from that domain, or listed as
-  `colleagues`) never become notes: they are not accounts or contacts;
+  addresses) never becomes a note: it is not an account;
+- colleagues (people writing from that domain, or listed as `colleagues`) keep their
+  person notes, marked `relationship: colleague` (see extract/evidence.py);
 - tasks owned by the user, under any of their names or addresses, are owned by the
   configured `handle` ("Me" unless set), so that `@Me` finds them all.
 """

@@ -358,9 +358,10 @@ def _load_glossary_aliases(store: Store, index: EntityIndex, glossary: Glossary 
 def _tailored(doc: Document, extraction: Extraction, tailoring: Tailoring,
               profile: Profile | None, known: list[KnownEntity] | None = None,
               run: RunPeople | None = None) -> Extraction:
-    """An extraction seen from the user: short forms resolved, their company, colleagues
-    and themselves taken out, structured tasks added (theirs owned by their handle), and
-    the facts ranked by the document's profile."""
+    """An extraction seen from the user: short forms resolved, people and organizations
+    typed by evidence (colleagues marked), their company and themselves taken out,
+    structured tasks added (theirs owned by their handle), and the facts ranked by the
+    document's profile."""
     extraction = canonical_mentions(extraction, tailoring.glossary)
     extraction = with_people(doc, extraction, tailoring.persona, known,
                              run.domains if run else None, run.projects if run else None,
