@@ -15,7 +15,8 @@ Applied to every extractor's output (pipeline._tailored), before the persona:
 from __future__ import annotations
 
 import re
-from collections.abc import Container
+from collections import ChainMap
+from collections.abc import Container, Mapping
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -167,16 +168,14 @@ def _add_front_matter_project(extraction: Extraction, document: Document) -> Non
         extraction.mentions.append(Mention(name, EntityKind.PROJECT))
 
 
-def _org_names(extraction: Extraction, known: list[KnownEntity], people: list[Person]) -> dict[str, str]:
+def _org_names(extraction: Extraction, known: list[KnownEntity],
+               people: list[Person]) -> Mapping[str, str]:
     """Organization names a person's domain or words may refer to, by name key: the
-    document's own, then the vault's."""
+    document's own, then the vault's (not copied: a vault may know thousands)."""
     names = [n for m in extraction.mentions if m.kind is EntityKind.ORGANIZATION
              for n in (m.name, *m.aliases)]
     names += [p.org for p in people if p.org]
-    keys = {name_key(n): n for n in reversed(names)}
-    for key, name in _known_orgs(known).items():
-        keys.setdefault(key, name)
-    return keys
+    return ChainMap({name_key(n): n for n in reversed(names)}, _known_orgs(known))
 
 
 _ORG_CACHE: dict[int, tuple[list[KnownEntity], int, dict[str, str]]] = {}
@@ -198,7 +197,7 @@ def _known_orgs(known: list[KnownEntity]) -> dict[str, str]:
 
 
 def _domain_orgs(document: Document, extraction: Extraction, people: list[Person],
-                 orgs: dict[str, str], persona: Persona | None,
+                 orgs: Mapping[str, str], persona: Persona | None,
                  run_domains: dict[str, str]) -> dict[str, str]:
     """The organization each mail domain of the document's people stands for: a name
     the document or the vault uses that the domain spells ("pinecrestfoods" is

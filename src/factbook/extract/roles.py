@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from factbook.extract import lexicon as lx
 from factbook.extract.people import is_role
@@ -15,7 +16,7 @@ _ORG = r"([A-Z][\w&'’\-]*(?:\s+(?:of\s+|&\s+)?[A-Z][\w&'’\-.]*){0,4})"
 _ROLE_CHARS = r"[A-Za-z][A-Za-z&/,\- ]{1,70}?"
 
 
-def details_in_text(text: str, people: list[Mention], org_keys: dict[str, str]) -> None:
+def details_in_text(text: str, people: list[Mention], org_keys: Mapping[str, str]) -> None:
     """Set `role` and `org` of each person in `people` from what `text` says of them;
     an organization must be one of `org_keys` (name key -> name; named in the document
     or known)."""
@@ -31,7 +32,7 @@ def details_in_text(text: str, people: list[Mention], org_keys: dict[str, str]) 
             _one_name(text, re.escape(name), person, org_keys)
 
 
-def _one_name(text: str, name: str, person: Mention, org_keys: dict[str, str]) -> None:
+def _one_name(text: str, name: str, person: Mention, org_keys: Mapping[str, str]) -> None:
     for match in re.finditer(rf"(?m)^[ \t>*_-]*{name}[ \t*_]*(?:[|·][ \t]*|\n[ \t>]*)([^|·\n]{{2,70}}?)"
                              rf"[ \t]*(?:[|·][ \t]*([^|·\n]{{2,60}}?))?[ \t]*$", text):
         # a signature: "Jo Quill | Director of Operations | Acme", or the same on lines
@@ -74,7 +75,7 @@ def _one_name(text: str, name: str, person: Mention, org_keys: dict[str, str]) -
         _org(match.group(1), person, org_keys)
 
 
-def _take(part: str, person: Mention, org_keys: dict[str, str]) -> None:
+def _take(part: str, person: Mention, org_keys: Mapping[str, str]) -> None:
     part = part.strip()
     if is_role(part) and len(part.split()) <= 7:
         person.role = person.role or part
@@ -82,7 +83,7 @@ def _take(part: str, person: Mention, org_keys: dict[str, str]) -> None:
         _org(part, person, org_keys)
 
 
-def _org(candidate: str | None, person: Mention, org_keys: dict[str, str]) -> None:
+def _org(candidate: str | None, person: Mention, org_keys: Mapping[str, str]) -> None:
     """Take the longest leading part of `candidate` that is a known organization."""
     if not candidate or person.org:
         return
