@@ -59,7 +59,7 @@ def test_names_addresses_company_and_colleagues():
     assert Persona("Ann Lee", emails=("ann@gmail.com",)).domains == frozenset()
 
 
-def test_personalize_drops_the_user_company_and_colleagues():
+def test_personalize_drops_the_user_and_company_but_keeps_colleagues():
     doc = Document(path="mail.eml", sha256="x", kind=DocumentKind.EMAIL, title="t", text="",
                    meta={"addresses": "Jonas Feld <jonas.feld@kestrel-analytics.example>, "
                                       "Priya Raman <priya.raman@orchardiq.example>"})
@@ -74,7 +74,8 @@ def test_personalize_drops_the_user_company_and_colleagues():
         tasks=[Task("Send the SLA", owner="Dana Whitlow", subjects=["OrchardIQ Inc."]),
                Task("Share the logs", owner="Jonas Feld")])
     out = personalize(doc, extraction, DANA)
-    assert [m.name for m in out.mentions] == ["Jonas Feld", "Kestrel Analytics Inc."]
+    # Colleagues keep their People note (issue 12); the user and their company go.
+    assert [m.name for m in out.mentions] == ["Priya Raman", "Jonas Feld", "Kestrel Analytics Inc."]
     assert [(f.text, f.subjects) for f in out.facts] == [
         ("Kestrel Analytics Inc. buys 2 racks from OrchardIQ Inc.", ["Kestrel Analytics Inc."])]
     assert [(t.owner, t.subjects) for t in out.tasks] == [("Me", []), ("Jonas Feld", [])]
@@ -123,8 +124,12 @@ def test_a_run_with_a_persona_never_makes_notes_for_the_user_or_their_company(tm
     assert not report.failures
     accounts = sorted(p.stem for p in (vault / "Accounts").glob("*.md"))
     people = sorted(p.stem for p in (vault / "People").glob("*.md"))
-    assert accounts == ["Kestrel Analytics"]  # OrchardIQ Inc. is named, never an account
-    assert "Dana Whitlow" not in people and "Priya Raman" not in people  # the user, a colleague
+    # OrchardIQ Inc. is named, never an account; Brightwater is a sender's mail domain
+    # that the text spells out (issue 12).
+    assert accounts == ["Brightwater", "Kestrel Analytics"]
+    assert "Dana Whitlow" not in people  # the user
+    assert "Priya Raman" in people  # a colleague keeps a note, marked as one
+    assert "relationship: colleague" in (vault / "People" / "Priya Raman.md").read_text(encoding="utf-8")
     assert "Jonas Feld" in people and "Tomas Berg" in people
     tasks = source_tasks(vault)
     mine = sorted(t.split(" @Me")[0][6:] for t in tasks if " @Me " in t)

@@ -70,3 +70,59 @@ def test_reuters_entities_are_found_once_without_spurious_notes(reuters):
 def test_reuters_deal_facts_name_both_parties(reuters):
     assert reuters["fact_recall"] >= 0.63, reuters["missed_facts"]
     assert reuters["citation_rate"] >= 0.95
+
+
+def _persona(gold: dict):
+    from factbook.persona import Persona
+
+    who = gold.get("persona") or {}
+    return Persona(who["name"], emails=(who["email"],), company=who.get("company")) if who else None
+
+
+@pytest.fixture(scope="module")
+def work_dev(tmp_path_factory) -> dict:
+    gold_path = SHARED / "eval" / "work-dev" / "gold.yaml"
+    gold = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
+    vault = tmp_path_factory.mktemp("work")
+    layout = init_vault(vault)
+    store = open_store(layout.state_dir)
+    try:
+        ingest([SHARED / "eval" / "work-dev" / "docs"], layout, store, OfflineExtractor(),
+               persona=_persona(gold))
+    finally:
+        store.close()
+    return load_scorer().score(vault, gold)
+
+
+@pytest.fixture(scope="module")
+def meetings_dev(tmp_path_factory) -> dict:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("score_meetings", SHARED / "eval" / "score_meetings.py")
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    vault = tmp_path_factory.mktemp("meetings")
+    layout = init_vault(vault)
+    store = open_store(layout.state_dir)
+    try:
+        ingest([SHARED / "eval" / "meetings-dev" / "docs"], layout, store, OfflineExtractor())
+    finally:
+        store.close()
+    gold = yaml.safe_load((SHARED / "eval" / "meetings-dev" / "gold.yaml").read_text(encoding="utf-8"))
+    return scorer.score(vault, gold)["figures"]
+
+
+def test_work_documents_type_people_accounts_and_projects(work_dev):
+    assert work_dev["typed_recall"] >= 0.94
+    assert work_dev["entity_precision"] >= 0.95, work_dev["unexpected_notes"]
+    assert work_dev["misfiled"] == 0, work_dev["misfiled_entities"]
+    assert work_dev["entity_split"] == 0
+    assert work_dev["person_org"] >= 0.9
+    assert work_dev["person_role"] >= 0.65
+
+
+def test_meeting_speakers_and_named_people_get_people_notes(meetings_dev):
+    assert meetings_dev["participant_recall"] >= 0.95
+    assert meetings_dev["people_recall"] >= 0.9
+    assert meetings_dev["people_misfiled"] == 0
+    assert meetings_dev["people_spurious"] <= 3

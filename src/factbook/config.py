@@ -52,7 +52,7 @@ max_file_bytes = 26214400
 
 # Who the vault belongs to (`factbook init --name ... --email ...` fills it in).
 # "I" in your own notes and e-mails is you: your tasks are owned by `handle` ("Me").
-# Your company and colleagues (your e-mail domain) never get account or person notes.
+# Your company (your e-mail domain) never gets an account note; colleagues get person notes.
 # [persona]
 # name = "Dana Whitlow"
 # emails = ["dana@orchardiq.example"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -168,7 +168,7 @@ def canonical_mentions(extraction: Extraction, glossary: Glossary | None) -> Ext
             have.aliases = list(dict.fromkeys([*have.aliases, *extra]))
             have.count += mention.count
         else:
-            merged[target] = Mention(target, mention.kind, list(dict.fromkeys(extra)), mention.count)
+            merged[target] = replace(mention, name=target, aliases=list(dict.fromkeys(extra)))
     if all(old == new for old, new in renamed.items()):
         return extraction
     extraction.mentions = list(merged.values())

@@ -95,6 +95,10 @@ class Mention:
     kind: EntityKind = EntityKind.ORGANIZATION
     aliases: list[str] = field(default_factory=list)
     count: int = 1
+    org: str | None = None  # a person's organization, by the name the document uses for it
+    role: str | None = None  # a person's title or role, as written ("Director of Infrastructure")
+    email: str | None = None  # a person's e-mail address
+    relationship: str | None = None  # "colleague" (the vault owner's company) or None
 
 
 @dataclass

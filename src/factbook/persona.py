@@ -5,8 +5,9 @@ A vault is one person's view of the organizations and people they deal with. Wit
 persona configured, an extraction is tailored to that view before it is merged:
 - the user is never an entity of their own (no person note about "me");
 - the user's own company (its name, aliases, or the domain of the user's e-mail
-  addresses) and colleagues (people writing from that domain, or listed as
-  `colleagues`) never become notes: they are not accounts or contacts;
+  addresses) never becomes a note: it is not an account;
+- colleagues (people writing from that domain, or listed as `colleagues`) keep their
+  person notes, marked `relationship: colleague` (see extract/evidence.py);
 - tasks owned by the user, under any of their names or addresses, are owned by the
   configured `handle` ("Me" unless set), so that `@Me` finds them all.
 """
@@ -28,6 +29,7 @@ _PUBLIC_MAIL = frozenset({
     "icloud.com", "me.com", "mac.com", "proton.me", "protonmail.com", "aol.com", "gmx.de",
     "gmx.net", "web.de", "fastmail.com", "hey.com", "mail.com", "yandex.ru", "zoho.com",
 })
+PUBLIC_MAIL_DOMAINS = _PUBLIC_MAIL
 _SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "ltd", "plc"})
 _LIST_KEYS = ("emails", "aliases", "company_aliases", "interests", "colleagues")
 
@@ -206,7 +208,8 @@ def own_tasks(extraction: Extraction, persona: Persona | None) -> None:
 def _is_own(mention: Mention, persona: Persona, addresses: dict[str, str]) -> bool:
     names = (mention.name, *mention.aliases)
     if mention.kind is EntityKind.PERSON:
-        return any(persona.is_me(n) or persona.is_colleague(n, addresses) for n in names)
+        # Colleagues keep their note (marked by extract/evidence.py); only the owner goes.
+        return any(persona.is_me(n) for n in names)
     if mention.kind is EntityKind.ORGANIZATION:
         return any(persona.is_own_company(n) for n in names)
     return False

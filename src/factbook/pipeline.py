@@ -14,6 +14,7 @@ from pathlib import Path
 
 from factbook.errors import FactbookError, InputError, LLMError
 from factbook.extract.base import Extractor
+from factbook.extract.evidence import RunPeople, batch_people, with_people
 from factbook.extract.structured import merge_structured
 from factbook.glossary import Glossary, canonical_mentions, load_aliases
 from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
@@ -395,11 +396,16 @@ def _load_glossary_aliases(store: Store, index: EntityIndex, glossary: Glossary 
 
 
 def _tailored(doc: Document, extraction: Extraction, tailoring: Tailoring,
-              profile: Profile | None) -> Extraction:
-    """An extraction seen from the user: short forms resolved, their company, colleagues
-    and themselves taken out, structured tasks added (theirs owned by their handle), and
-    the facts ranked by the document's profile."""
+              profile: Profile | None, known: list[KnownEntity] | None = None,
+              run: RunPeople | None = None) -> Extraction:
+    """An extraction seen from the user: short forms resolved, people and organizations
+    typed by evidence (colleagues marked), their company and themselves taken out,
+    structured tasks added (theirs owned by their handle), and the facts ranked by the
+    document's profile."""
     extraction = canonical_mentions(extraction, tailoring.glossary)
+    extraction = with_people(doc, extraction, tailoring.persona, known,
+                             run.domains if run else None, run.projects if run else None,
+                             run.orgs if run else None)
     extraction = personalize(doc, extraction, tailoring.persona)
     extraction = merge_structured(doc, extraction, tailoring.persona)
     return apply_profile(extraction, profile)
@@ -412,6 +418,10 @@ def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityInde
     # Colleagues seen writing from the user's domain anywhere in the batch are known in
     # every document of it (a meeting note names them without an address).
     tailoring.persona = learn_colleagues(tailoring.persona, docs)
+    # People the batch's structure names (senders, speakers, attendees) resolve first
+    # names in every document of it, like the vault's people.
+    run_people = batch_people(docs, tailoring.persona)
+    knows = [*index.known(), *run_people.known]
     context = Context(known=index.known(),
                       glossary=dict(tailoring.glossary.terms) if tailoring.glossary else {},
                       persona=tailoring.persona)
@@ -422,7 +432,7 @@ def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityInde
         profile = profile_for(doc, tailoring.profiles)
         try:
             extraction = extractor.extract(doc, replace(context, profile=profile))
-            return doc, _tailored(doc, extraction, tailoring, profile), None
+            return doc, _tailored(doc, extraction, tailoring, profile, knows, run_people), None
         except LLMError as exc:
             if exc.fatal:  # unreachable server, rejected key: the whole run stops, one line
                 raise

@@ -79,12 +79,14 @@ def test_runs_of_one_day_add_up_and_a_created_entity_stays_new(tmp_path):
     first = run(vault, [PERSONA_FIXTURES / "kestrel_update.eml"], persona=DANA, outputs=outputs, today=DAY)
     assert first.outputs == ["Digest/2025-03-14.md"]
     digest = vault / "Digest" / "2025-03-14.md"
-    assert _sections(digest.read_text())["New"] == ["- [[Kestrel Analytics]] (account)"]
+    # the sender gets a People note too (issue 12)
+    assert sorted(_sections(digest.read_text())["New"]) == ["- [[Jonas Feld]] (person)",
+                                                            "- [[Kestrel Analytics]] (account)"]
     second = run(vault, [PERSONA_FIXTURES / "kestrel_ask.eml", FIXTURES / "email" / "pilot_confirmation.eml"],
                  persona=DANA, outputs=outputs, today=DAY)
     assert second.outputs == ["Digest/2025-03-14.md"]
     sections = _sections(digest.read_text())
-    assert sections["New"] == ["- [[Kestrel Analytics]] (account)"]  # created earlier that day
+    assert "- [[Kestrel Analytics]] (account)" in sections["New"]  # created earlier that day
     tasks = sections["Tasks due or overdue"]
     assert any("Share the full logs @Jonas Feld" in t for t in tasks)
     assert any(t.startswith("- ⚠ overdue since 2025-02-14: Send the signed order form @Tomas Berg")

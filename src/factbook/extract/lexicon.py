@@ -38,6 +38,25 @@ secretary minister governor senator treasurer trader banker lawyer attorney
 
 HONORIFICS = frozenset("mr mrs ms dr sir lord lady prof".split())
 
+# Words that name a business function; a name made only of them is a department
+# ("Professional Services", "Information Security"), not an organization.
+DEPARTMENT_WORDS = frozenset("""professional services service customer success information security
+human resources people sales marketing finance financial legal procurement purchasing operations
+engineering support it product compliance business development research accounting logistics
+deal desk solutions presales pre-sales infrastructure data analytics quality facilities
+partnerships partner channel revenue growth enablement training implementation delivery and &
+""".split())
+
+
+def is_department(name: str) -> bool:
+    """True for a business function named as if it were a company ("Customer Success")."""
+    words = name.replace("&", " & ").lower().split()
+    return bool(words) and all(w in DEPARTMENT_WORDS for w in words) and len(words) <= 4
+
+# Words of talk that a transcript capitalizes at a turn's start: never part of a name.
+FILLERS = frozenset("""oh uh um umm hm hmm mm mhm ah eh er ok okay yeah yep yes no nope so well
+hi hey bye thanks right sure cool great wow""".split())
+
 MONTHS = frozenset("""
 january february march april may june july august september october november december
 jan feb mar apr jun jul aug sep sept oct nov dec
@@ -69,7 +88,7 @@ from with about after before during under over into and or but so yet if then wh
 although though because since as also however meanwhile moreover furthermore separately
 additionally instead notably currently comparatively despite according upon unlike like
 both either neither only even still earlier later today yesterday now there here what which
-who why how all any each every some many most other another such
+who why how all any each every some many most other another such through via per dear
 """.split())
 
 # Words that make a capitalized phrase a place: "X Street", "X Valley", "North X".

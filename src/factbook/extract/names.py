@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from factbook.extract import lexicon as lx
+from factbook.extract.given_names import is_given_name, is_surname
 from factbook.extract.mentions import Candidate, NameFinding, Occurrence, group
 from factbook.extract.text import Layout
 from factbook.models import EntityKind, KnownEntity
@@ -254,8 +255,34 @@ def _rejected(surface: str, lower_words: set[str]) -> bool:
     return bool(re.fullmatch(r"[\d.,%$-]+", surface))
 
 
+def _given_person(surface: str, lower_words: set[str]) -> bool:
+    """A person's name by its shape: a given name, then one or two name words that the
+    document never writes in lower case ("Jo Quill", not "Will Power")."""
+    words = surface.split()
+    return 2 <= len(words) <= 3 and is_given_name(words[0]) and _person_shape(surface) \
+        and not lx.is_place(surface) and not lx.is_demonym(words[0]) \
+        and len({w.lower() for w in words}) == len(words) \
+        and not any(re.search(r"[A-Z]{2}", w) or w.lower().strip(".") in lx.FILLERS for w in words) \
+        and all(
+            w.lower() not in lower_words and w.lower() not in lx.COMMON_CAPS
+            and not lx.is_calendar_word(w) and not lx.is_place(w) for w in words[1:])
+
+
+def _said_again(cand: Candidate, surface: str) -> bool:
+    """A conversation's repeated name of two or three title-case words ("Tidewater
+    Freight" in two sentences, once inside one): no acronym, initial, given name or
+    function word in it."""
+    words = surface.split()
+    return 2 <= len(words) <= 3 and len({o.sentence for o in cand.occurrences}) >= 2 \
+        and any(not o.initial for o in cand.occurrences) \
+        and not is_surname(words[-1]) \
+        and all(re.fullmatch(r"[A-Z][a-z][\w'’\-]+", w) and not is_given_name(w)
+                and w.lower() not in lx.LEADING_NOISE and w.lower() not in lx.COMMON_CAPS
+                for w in words)
+
+
 def _accept(cand: Candidate, known: dict[str, KnownEntity], marked: set[str],
-            lower_words: set[str]) -> EntityKind | None:
+            lower_words: set[str], people_first: bool = False) -> EntityKind | None:
     """Decide whether a candidate is an entity, and of which kind."""
     s = cand.surface
     if cand.publisher:
@@ -271,6 +298,10 @@ def _accept(cand: Candidate, known: dict[str, KnownEntity], marked: set[str],
         return None
     if cand.person >= 2 and not (" " not in s and s.lower() in lower_words):
         return EntityKind.PERSON
+    if people_first and _given_person(s, lower_words):
+        return EntityKind.PERSON
+    if people_first and _said_again(cand, s):
+        return EntityKind.ORGANIZATION  # a name said again and again in a conversation
     if lx.has_legal_form(s) or lx.has_org_word(s):
         return EntityKind.ORGANIZATION
     body = [o for o in cand.occurrences if not o.initial]
@@ -299,11 +330,13 @@ def _lower_words(layout: Layout) -> set[str]:
     return out
 
 
-def find_names(layout: Layout, known_entities: list[KnownEntity] | dict[str, KnownEntity]
-               ) -> NameFinding:
+def find_names(layout: Layout, known_entities: list[KnownEntity] | dict[str, KnownEntity],
+               people_first: bool = False) -> NameFinding:
     """Find the organizations and people of one document and where they occur.
     `known_entities` is the vault's entities, or `known_index` of them (built once per
-    batch of documents: a vault can know tens of thousands)."""
+    batch of documents: a vault can know tens of thousands). With `people_first` (a
+    conversation: e-mail, transcript, meeting notes) a given name followed by a name
+    word is a person even without a title or a verb."""
     known = known_entities if isinstance(known_entities, dict) else known_index(known_entities)
     cands = _collect(layout)
     marked = set(layout.marked_names)
@@ -319,7 +352,7 @@ def find_names(layout: Layout, known_entities: list[KnownEntity] | dict[str, Kno
     for surface, cand in cands.items():
         if surface in publishers:
             continue
-        kind = _accept(cand, known, marked, lower_words)
+        kind = _accept(cand, known, marked, lower_words, people_first)
         if kind is not None:
             accepted[surface] = kind
     return group(cands, accepted, publishers, known)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 
+from factbook.extract import lexicon as lx
+from factbook.extract.evidence import reads_as_person
 from factbook.extract.facts import extract_facts, stated_facts
 from factbook.extract.names import find_names, known_index
 from factbook.extract.text import layout
@@ -46,14 +48,17 @@ class OfflineExtractor:
             # An existing vault note is adopted as it stands; its lines are the user's.
             return Extraction(summary=document.title)
         page = layout(document.text, document.title)
-        names = find_names(page, self._known(context))
+        talk = document.kind in (DocumentKind.TRANSCRIPT, DocumentKind.MEETING_NOTES, DocumentKind.EMAIL)
+        names = find_names(page, self._known(context), people_first=talk)
         facts = extract_facts(page, names, document.date)
         if document.kind is DocumentKind.MEETING_NOTES:
             facts = stated_facts(document, names) + facts
         subjects = {s for f in facts for s in f.subjects}
         # An entity that no claim is about and that the text names only in passing
         # would be an empty note: keep only those with a claim or a strong presence.
-        mentions = [m for m in names.mentions if m.name in subjects or m.count >= 2]
+        # In a conversation a person named once still matters (who was there, who was meant).
+        mentions = [m for m in names.mentions if m.name in subjects or m.count >= 2
+                    or (talk and (reads_as_person(m.name) or lx.has_legal_form(m.name)))]
         publishers = list(names.publishers)
         if document.publisher and document.publisher not in publishers:
             publishers.append(document.publisher)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from factbook.models import KnownEntity, Mention
+from factbook.models import EntityKind, KnownEntity, Mention
 from factbook.resolve.names import name_key
 
 # Scores (0-100, rapidfuzz token_sort_ratio on name keys) at or above this are close
@@ -84,21 +84,29 @@ class EntityIndex:
             return None, min(owners)
         return None, None
 
+    def _same_sort(self, entity_id: int, mention: Mention) -> bool:
+        """False when one of the two is a person and the other is not: a person is never
+        an alias of an organization, nor the other way round."""
+        entity = self.entities.get(entity_id)
+        return entity is None or (entity.kind is EntityKind.PERSON) == (mention.kind is EntityKind.PERSON)
+
     def resolve(self, mention: Mention) -> Resolution:
         """Resolve one mention by its name and aliases; look-alikes become review items."""
         key = name_key(mention.name)
         hit, doubt = self._exact(key) if key else (None, None)
-        if hit is not None:
+        if hit is not None and (key in self._by_name or self._same_sort(hit, mention)):
             return Resolution(hit)
+        hit = None
         for alias in mention.aliases:
             akey = name_key(alias)
             if not akey or akey == key:
                 continue
-            if akey in self._by_name:
+            if akey in self._by_name and self._same_sort(self._by_name[akey], mention):
                 if _strong_alias(alias):
                     return Resolution(self._by_name[akey])
                 doubt = doubt or self._by_name[akey]
-            elif _strong_alias(alias) and len(self._by_alias.get(akey, ())) == 1:
+            elif _strong_alias(alias) and len(self._by_alias.get(akey, ())) == 1 \
+                    and self._same_sort(next(iter(self._by_alias[akey])), mention):
                 return Resolution(next(iter(self._by_alias[akey])))
         if doubt is not None:
             return Resolution(None, uncertain_with=doubt, score=100.0)

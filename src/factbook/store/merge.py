@@ -10,12 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from factbook.models import Document, Extraction, Fact, KnownEntity, Mention
+from factbook.models import Document, EntityKind, Extraction, Fact, KnownEntity, Mention
 from factbook.resolve.entities import EntityIndex
 from factbook.resolve.facts import Claim, canonical_text, conflicting, same_claim
 from factbook.resolve.names import display_name, name_key
 from factbook.store.base import Citation, FactRecord, NewFact, Store
 from factbook.store.living import ACTIVE, SUPERSEDED, task_key
+from factbook.store.people import PersonDetails
 from factbook.store.supersede import superseded_pair
 
 # Facts an extractor is less sure of than this go to a person (`factbook review`).
@@ -124,6 +125,9 @@ class Merger:
         if fresh or known is None:
             record = self.store.entity(entity_id)
             self.index.add(KnownEntity(record.id, record.name, record.kind, tuple(record.aliases)))
+        details = PersonDetails(mention.org, mention.role, mention.email, mention.relationship)
+        if mention.kind is EntityKind.PERSON and not details.is_empty():
+            self.store.set_person_details(entity_id, details, document.date)
         return entity_id
 
     def add_fact(self, entity_id: int, counterparts: list[int], fact: Fact, doc_id: int,

@@ -265,3 +265,16 @@ CREATE TABLE llm_endpoints (
     updated_at TEXT NOT NULL
 );
 """))
+
+# What a person's note says of them beyond facts: organization, role, e-mail, whether a
+# colleague, and the date of the document that said it last (a newer one wins).
+MIGRATIONS.append(Migration("012_issue12_people", """
+CREATE TABLE person_details (
+    entity_id INTEGER PRIMARY KEY REFERENCES entities(id) ON DELETE CASCADE,
+    org TEXT,
+    role TEXT,
+    email TEXT,
+    relationship TEXT,
+    seen TEXT
+)
+"""))

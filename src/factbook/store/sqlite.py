@@ -20,6 +20,7 @@ from factbook.store.base import (
 )
 from factbook.store.living import LivingNotesMixin, fact_record, task_key, task_record
 from factbook.store.fastpaths import FastPathsMixin
+from factbook.store.people import PeopleMixin
 from factbook.store.migrations import MIGRATIONS
 from factbook.store.repair import RepairMixin
 
@@ -62,7 +63,7 @@ def _store_error(path: str, exc: sqlite3.DatabaseError) -> StoreError:
     return StoreError(f"{path}: {reason}; this run's changes were rolled back", hint=hint)
 
 
-class SQLiteStore(FastPathsMixin, LivingNotesMixin, RepairMixin):
+class SQLiteStore(FastPathsMixin, LivingNotesMixin, RepairMixin, PeopleMixin):
     """The default `Store`: a SQLite database file (or ":memory:")."""
 
     def __init__(self, path: Path | str) -> None:

@@ -21,7 +21,7 @@ _KEY = re.compile(r"^([A-Za-z0-9_][\w .-]*?)\s*:")
 
 # Sections factbook writes in every entity note, in this order.
 OWNED_SECTIONS = ("Key Facts", "Recent Context", "Tasks", "Topics", "Key Decisions", "Related",
-                  "Relationship map")
+                  "People", "Relationship map")
 
 
 @dataclass

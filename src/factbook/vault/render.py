@@ -13,6 +13,7 @@ from factbook.vault.diagrams import MAP_HEADING, relationship_map
 from factbook.vault.frontmatter import render_front_matter
 from factbook.vault.layout import link, tag_slug
 from factbook.vault.notes import Section, strip_lines
+from factbook.vault.people import PeopleIndex, people_section, person_front_matter, person_line
 from factbook.vault.tasks import format_task
 
 RECENT_CONTEXT_CAP = 12
@@ -44,6 +45,13 @@ class Lookup:
         if entity_id not in self._entities:
             self._entities[entity_id] = self.store.entity(entity_id)
         return self._entities[entity_id]
+
+    @property
+    def people(self) -> PeopleIndex:
+        """Person details and organizations, read once for this rendering pass."""
+        if not hasattr(self, "_people"):
+            self._people = PeopleIndex(self.store)
+        return self._people
 
     def forget(self, entity_id: int) -> None:
         self._entities.pop(entity_id, None)
@@ -84,11 +92,14 @@ def render_entity_note(lookup: Lookup, entity: EntityRecord, existing: str | Non
     history = [f for f in every if f.status == "superseded"]
     docs = store.documents_for_entity(entity.id)
     needs_review = lookup.under_review(entity.id)
-    body = [f"# {entity.name}", ""]
+    body = [f"# {entity.name}", "", *person_line(lookup.people, entity)]
     extra_preamble = _extra_preamble(adopted)
     if extra_preamble:
         body += extra_preamble + [""]
     body += _section("Key Facts", _fact_lines(lookup, facts))
+    members = people_section(lookup.people, entity)
+    if members:
+        body += _section("People", members)
     if history:
         body += _section("History", _history_lines(lookup, history))
     body += _section("Recent Context", _context_lines(docs, adopted.get("context", [])))
@@ -106,6 +117,7 @@ def render_entity_note(lookup: Lookup, entity: EntityRecord, existing: str | Non
         "type": NOTE_TYPE[entity.kind],
         "name": entity.name,
         "aliases": entity.aliases or None,
+        **person_front_matter(lookup.people, entity),
         "created": entity.created,
         "last_contact": _last_contact(docs, adopted.get("last_contact")),
         "tags": _tags(entity, adopted, needs_review),
