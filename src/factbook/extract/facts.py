@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from factbook.extract import claims as cl
+from factbook.extract.chatter import cut_debris, label_of, talk_kind
 from factbook.extract.figures import Figure, figures, referred_date
 from factbook.extract.names import NameFinding
 from factbook.extract.text import Layout, Sentence
+from factbook.extract.wording import MARK, mark, plain
 from factbook.models import Deal, Document, EntityKind, Fact, Mention
 
 MAX_FACTS = 14
@@ -55,16 +57,21 @@ class _Draft:
     inherited: list[str] = field(default_factory=list)
 
 
-def extract_facts(layout: Layout, names: NameFinding, anchor: date | None) -> list[Fact]:
-    """The facts of one document, deals first, at most MAX_FACTS."""
+def extract_facts(layout: Layout, names: NameFinding, anchor: date | None,
+                  speakers: tuple[str, ...] = (), about: str | None = None,
+                  reported: bool = False) -> list[Fact]:
+    """The facts of one document, deals first, at most MAX_FACTS. `speakers` are the
+    people whose "Name:" labels open lines of talk; `about` is the mention a note is
+    about (extract/subject.py): its bullets that name no entity are facts about it."""
     mentions = {m.name: m for m in names.mentions}
-    drafts = _drafts(layout, names, mentions)
+    drafts = _drafts(layout, names, mentions, _Voice(speakers, about if about in mentions else None,
+                                                 reported))
     facts: list[Fact] = []
     used_amounts: set[int] = set()
     seen_figures: dict[str, list[str]] = {}
     for i, draft in enumerate(drafts):
-        if i in used_amounts:
-            continue
+        if i in used_amounts or talk_kind(plain(draft.text), reported):
+            continue  # a question, a greeting, first- or second-person talk: not a fact
         fact = _fact(draft, drafts, i, used_amounts, mentions, anchor)
         if fact is None:
             continue
@@ -83,15 +90,18 @@ def extract_facts(layout: Layout, names: NameFinding, anchor: date | None) -> li
     return (deals + rest)[:MAX_FACTS]
 
 
-def stated_facts(document: Document, names: NameFinding) -> list[Fact]:
+def stated_facts(document: Document, names: NameFinding, about: str | None = None) -> list[Fact]:
     """The facts a meeting note lists under its own "Key facts" heading, verbatim, about
-    the entities each names (else the organization the note names most)."""
+    the entities each names (else what the note is about, else the organization the note
+    names most); talk (questions, first-person lines) is left out."""
     from factbook.extract.structured import structured_items  # readers import this module
 
     mentions = {m.name: m for m in names.mentions}
-    main = _main_org(names.mentions)
+    main = about if about in mentions else _main_org(names.mentions)
     out = []
     for text in structured_items(document).key_facts:
+        if talk_kind(text):
+            continue
         subjects = _subjects(text, list(mentions), mentions) or ([main] if main else [])
         if subjects:
             out.append(Fact(text=text, subjects=subjects, passage=text,
@@ -101,7 +111,35 @@ def stated_facts(document: Document, names: NameFinding) -> list[Fact]:
     return out
 
 
-def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) -> list[_Draft]:
+@dataclass(frozen=True)
+class _Voice:
+    """Who talks in a document and what it is about."""
+
+    speakers: tuple[str, ...] = ()
+    about: str | None = None
+    reported: bool = False  # a story that reports others' words, not a conversation
+
+
+def _own_words(text: str, present: list[str], mentions: dict[str, Mention],
+               voice: _Voice) -> tuple[str, str | None]:
+    """A sentence without the debris before its words (a timestamp, a speaker's label),
+    and the entity a "Name: ..." label said the rest is about. A person's label is who
+    speaks; an organization's or project's is the subject of the line."""
+    text = cut_debris(text, voice.speakers)
+    label = label_of(text)
+    if not label:
+        return text, None
+    named = _subjects(label, present, mentions)
+    if not named or _subjects(text[len(label) + 1:], present, mentions) == named:
+        return text, None
+    rest = text.split(":", 1)[1].strip()
+    if len(rest.split()) < 3:
+        return text, None
+    return rest[:1].upper() + rest[1:], (None if mentions[named[0]].kind is EntityKind.PERSON else named[0])
+
+
+def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],
+            voice: _Voice = _Voice()) -> list[_Draft]:
     """Candidate claims in document order, with subjects and coreference resolved."""
     drafts: list[_Draft] = []
     focus: str | None = None
@@ -110,7 +148,8 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) ->
         if sent.heading:
             continue
         present = _present(names.spans.get(sent.index, []))
-        stripped = cl.strip_padding(sent.text, _surfaces(present, mentions))
+        words, labelled = _own_words(sent.text, present, mentions, voice)
+        stripped = cl.strip_padding(words, _surfaces(present, mentions))
         # The organization a sentence opens with is what "the company" means from here on.
         opener = _subjects(stripped[:60], present, mentions)
         if opener and mentions[opener[0]].kind is EntityKind.ORGANIZATION and \
@@ -119,15 +158,14 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) ->
         elif focus is None:
             focus = next((p for p in present if mentions[p].kind is EntityKind.ORGANIZATION), None)
         if focus and (_COREF.search(stripped) or _IT.match(stripped)):
-            stripped = _IT.sub(focus, stripped, count=1)
-            stripped = _COREF.sub(lambda m: focus + ("'s" if m.group(0).endswith("s") else ""),
-                                  stripped, count=1)
+            # The source's words stay; what they refer to is a link over them.
+            stripped = _IT.sub(lambda m: mark(focus, m.group(0)), stripped, count=1)
+            stripped = _COREF.sub(lambda m: mark(focus, m.group(0)), stripped, count=1)
             if focus not in present:
                 present.append(focus)
         main = _main_org(names.mentions)
         if main and _GIANT.search(stripped):
-            stripped = _GIANT.sub(lambda m: main + ("'s" if m.group(0).endswith("s") else ""),
-                                  stripped, count=1)
+            stripped = _GIANT.sub(lambda m: mark(main, m.group(0)), stripped, count=1)
             if main not in present:
                 present.append(main)
         surfaces = _surfaces(present, mentions)
@@ -136,6 +174,10 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) ->
         halves = [s for c in clauses if c.contrast for s in _subjects(c.text, present, mentions)]
         for clause in clauses:
             subjects = _subjects(clause.text, present, mentions)
+            if labelled and labelled not in subjects:
+                subjects.insert(0, labelled)
+            if not subjects and sent.bullet and voice.about:
+                subjects = [voice.about]  # a bullet of a note about one entity
             if not subjects:
                 continue
             draft = _Draft(clause.text, sent.text, sent, subjects, figures(clause.text))
@@ -212,16 +254,30 @@ def _subjects(text: str, present: list[str], mentions: dict[str, Mention]) -> li
     return [name for _, name in sorted(found)]
 
 
+def _find_outside_marks(text: str, surface: str) -> _Hit | None:
+    """`surface` as a whole word in `text`, not inside an earlier mark."""
+    spans = [(m.start(), m.end()) for m in MARK.finditer(text)]
+    pos = 0
+    while (hit := _find(text[pos:], surface)) is not None:
+        start, end = hit.start + pos, hit.end + pos
+        inside = next((b for a, b in spans if a <= start < b), None)
+        if inside is None:
+            return _Hit(start, end)
+        pos = inside
+    return None
+
+
 def _expand_short_forms(text: str, subjects: list[str], mentions: dict[str, Mention]) -> str:
-    """Write each entity's full name at its first mention so the line stands alone."""
+    """Link each entity's first mention by a short form to its full name, keeping the
+    source's words (`[[Full Name|short]]` once merged), so the line stands alone."""
     for name in subjects:
         if _find(text, name):
             continue
         aliases = sorted(mentions[name].aliases, key=len, reverse=True)
         for alias in aliases:
-            m = _find(text, alias)
+            m = _find_outside_marks(text, alias)
             if m:
-                text = text[:m.start] + name + text[m.end:]
+                text = text[:m.start] + mark(name, text[m.start:m.end]) + text[m.end:]
                 break
     return text
 
@@ -330,7 +386,7 @@ def _value_phrase(text: str, fig: Figure) -> str:
 
 
 def _with_context(text: str, extra: list[str]) -> str:
-    return text.rstrip(".") + f" (re: {', '.join(extra)})."
+    return text.rstrip(".") + f" (re: {', '.join(mark(e, e) for e in extra)})."
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

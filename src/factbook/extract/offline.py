@@ -12,6 +12,7 @@ import logging
 
 from factbook.extract.facts import extract_facts, stated_facts
 from factbook.extract.names import find_names, known_index
+from factbook.extract.subject import note_subject
 from factbook.extract.text import layout
 from factbook.extract.topics import summary, topics
 from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
@@ -47,9 +48,15 @@ class OfflineExtractor:
             return Extraction(summary=document.title)
         page = layout(document.text, document.title)
         names = find_names(page, self._known(context))
-        facts = extract_facts(page, names, document.date)
+        about = note_subject(document, names.mentions)
+        if about is not None and about not in names.mentions:
+            names.mentions.append(about)
+        speakers = tuple(dict.fromkeys((*document.participants, *document.authors)))
+        reported = document.kind in (DocumentKind.ARTICLE, DocumentKind.WEB, DocumentKind.PDF)
+        facts = extract_facts(page, names, document.date, speakers, about.name if about else None,
+                              reported)
         if document.kind is DocumentKind.MEETING_NOTES:
-            facts = stated_facts(document, names) + facts
+            facts = stated_facts(document, names, about.name if about else None) + facts
         subjects = {s for f in facts for s in f.subjects}
         # An entity that no claim is about and that the text names only in passing
         # would be an empty note: keep only those with a claim or a strong presence.

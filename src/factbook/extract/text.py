@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from factbook.extract.wording import unmarked
+
 # "<Acme Energy Inc>" names a company; "<ACME>", "<ACME.L>" is a ticker.
 _MARKUP = re.compile(r"<([^<>]{1,80})>")
 _TICKER = re.compile(r"^(?:[A-Z0-9.\-]{1,12}|[\w\-]{1,8}\.[\w.]{1,6})$")
@@ -181,7 +183,7 @@ def looks_like_heading(text: str) -> bool:
 def layout(text: str, title: str = "") -> Layout:
     """Cut a document's text into headline, sentences and sign-off."""
     result = Layout()
-    lines = text.strip("\n").split("\n")
+    lines = unmarked(text).strip("\n").split("\n")
     # A wire story opens with its headline, then (in this collection) a date line.
     if lines and (lines[0].isupper() or (len(lines) > 1 and _ISO_DATE_LINE.match(lines[1]))):
         result.headline = strip_markup(lines[0], []).strip()

@@ -12,6 +12,7 @@ from collections import Counter
 
 from factbook.extract.lexicon import ROLE_WORDS
 from factbook.extract.text import Layout
+from factbook.extract.wording import plain
 from factbook.models import Fact
 
 _STOP = frozenset("""
@@ -111,7 +112,7 @@ def summary(layout: Layout, facts: list[Fact], title: str = "") -> str:
 
 
 def _clip(text: str, limit: int = 220) -> str:
-    text = " ".join(text.split())
+    text = " ".join(plain(text).split())
     if len(text) <= limit:
         return text
     return text[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -7,9 +7,11 @@ when it states the same claim, or as a new fact, flagged when it contradicts one
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
+from factbook.extract.wording import linked, words_of_links
 from factbook.models import Document, Extraction, Fact, KnownEntity, Mention
 from factbook.resolve.entities import EntityIndex
 from factbook.resolve.facts import Claim, canonical_text, conflicting, same_claim
@@ -80,7 +82,15 @@ class Merger:
         ids = {m.name: self.resolve(m, document, result) for m in extraction.mentions}
         for mention in extraction.mentions:
             self.store.link_document(doc_id, ids[mention.name], mention.count)
+        notes: dict[str, str | None] = {}
+
+        def target_of(name: str) -> str | None:
+            """The note a resolved mention links to (by its file name)."""
+            if name not in notes:
+                notes[name] = Path(self.store.entity(ids[name]).note_path).stem if name in ids else None
+            return notes[name]
         for fact in extraction.facts:
+            fact = replace(fact, text=linked(fact.text, target_of))
             subjects = sorted({ids[s] for s in fact.subjects if s in ids})
             for entity_id in subjects:
                 self.add_fact(entity_id, [s for s in subjects if s != entity_id], fact, doc_id,
@@ -118,7 +128,7 @@ class Merger:
     def add_fact(self, entity_id: int, counterparts: list[int], fact: Fact, doc_id: int,
                  origin: str, result: MergeResult, doc_date: date | None = None) -> None:
         """Cite an existing fact that states the same claim, or add a new one."""
-        claim = Claim(fact.text, frozenset(fact.figures), fact.event, fact.stance,
+        claim = Claim(words_of_links(fact.text), frozenset(fact.figures), fact.event, fact.stance,
                       frozenset(counterparts))
         everything = self.facts(entity_id)
         # Live facts first: a repeat cites the shown line rather than a tombstone of it.
@@ -203,5 +213,5 @@ class _Known:
 def _claims(stored: FactRecord) -> list[Claim]:
     """A stored fact as the claims of each source that states it."""
     texts = [stored.text] + [c.claim for c in stored.citations if c.claim != stored.text]
-    return [Claim(t, frozenset(stored.figures), stored.event, stored.stance,
+    return [Claim(words_of_links(t), frozenset(stored.figures), stored.event, stored.stance,
                   frozenset(stored.counterparts)) for t in texts]
