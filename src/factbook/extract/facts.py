@@ -17,7 +17,7 @@ from factbook.extract import claims as cl
 from factbook.extract.chatter import cut_debris, label_of, talk_kind
 from factbook.extract.figures import Figure, figures, referred_date
 from factbook.extract.names import NameFinding
-from factbook.extract.text import Layout, Sentence
+from factbook.extract.text import Layout, Sentence, split_sentences
 from factbook.extract.wording import MARK, mark, plain
 from factbook.models import Deal, Document, EntityKind, Fact, Mention
 
@@ -91,24 +91,55 @@ def extract_facts(layout: Layout, names: NameFinding, anchor: date | None,
 
 
 def stated_facts(document: Document, names: NameFinding, about: str | None = None) -> list[Fact]:
-    """The facts a meeting note lists under its own "Key facts" heading, verbatim, about
-    the entities each names (else what the note is about, else the organization the note
-    names most); talk (questions, first-person lines) is left out."""
+    """The facts a meeting note lists under its own "Key facts" or "Notes" heading, one per
+    sentence in the note's words, about the entities each names (and the one a "Name:"
+    label opens the item with), else what the note is about, else the organization the
+    note names most. Talk (questions, first-person clauses, speakers' labels) is cut."""
     from factbook.extract.structured import structured_items  # readers import this module
 
     mentions = {m.name: m for m in names.mentions}
     main = about if about in mentions else _main_org(names.mentions)
+    speakers = tuple(dict.fromkeys((*document.participants, *document.authors)))
     out = []
-    for text in structured_items(document).key_facts:
-        if talk_kind(text):
-            continue
-        subjects = _subjects(text, list(mentions), mentions) or ([main] if main else [])
-        if subjects:
-            out.append(Fact(text=text, subjects=subjects, passage=text,
-                            date=referred_date(text, document.date),
-                            figures=sorted({f.token for f in figures(text)}),
-                            event=cl.event_of(text), stance=cl.stance_of(text)))
+    for item in structured_items(document).key_facts:
+        words, labelled = _own_words(item, list(mentions), mentions, _Voice(speakers))
+        for sentence in split_sentences(words):
+            text = _without_talk(sentence)
+            if text is None or len(text.split()) < 4:
+                continue
+            subjects = _subjects(text, list(mentions), mentions)
+            if labelled and labelled not in subjects:
+                subjects.insert(0, labelled)
+            subjects = subjects or ([main] if main else [])
+            if subjects:
+                out.append(Fact(text=_expand_short_forms(text, subjects, mentions), subjects=subjects,
+                                passage=item, date=referred_date(text, document.date),
+                                figures=sorted({f.token for f in figures(text)}),
+                                event=cl.event_of(text), stance=cl.stance_of(text)))
     return out
+
+
+_ASIDE = re.compile(r"\s+[—–]\s+|;\s+|\s+-\s+")
+
+
+def _without_talk(sentence: str) -> str | None:
+    """A sentence with its talking asides cut ("Incumbent is Corbel — site list should
+    tell us how many" keeps its first part), or None when what it says is talk."""
+    parts = _ASIDE.split(sentence)
+    if not talk_kind(sentence):
+        return sentence
+    kept = []
+    for part in parts:
+        if talk_kind(part):
+            break  # what follows a talking aside goes on with it
+        kept.append(part)
+    if not kept or talk_kind(parts[0]):
+        return None
+    end = 0
+    for part in kept:
+        end = sentence.index(part, end) + len(part)
+    text = sentence[:end].rstrip(" ,;—–-")
+    return text if text.endswith((".", "!", ")")) else text + "."
 
 
 @dataclass(frozen=True)
