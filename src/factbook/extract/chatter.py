@@ -24,7 +24,8 @@ _STAMP = re.compile(r"^\s*(?:\[\s*\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d+)?\s*\]|\(?\
                     r"(?:[.,]\d+)?\)?(?:\s*-->\s*\S+)?)\s*[-–—:]?\s*")
 _GREETING = re.compile(r"^\s*(?:hi|hello|hey|thanks|thank you|cheers|best|regards|good (?:morning|"
                        r"afternoon|evening)|sounds good|great|ok(?:ay)?|sure|yeah|yes|no|right)\b"
-                       r"[\s,.!]*$", re.I)
+                       r"[\s,.!]*(?:(?:everyone|everybody|all|team|guys|folks|again|so much|"
+                       r"[A-Z][a-z]+)[\s,.!]*)?$", re.I)
 
 
 def cut_debris(text: str, speakers: tuple[str, ...] = ()) -> str:

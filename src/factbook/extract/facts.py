@@ -160,8 +160,8 @@ def _own_words(text: str, present: list[str], mentions: dict[str, Mention],
     label = label_of(text)
     if not label:
         return text, None
-    named = _subjects(label, present, mentions)
-    if not named or _subjects(text[len(label) + 1:], present, mentions) == named:
+    named = _subjects(label, list(mentions), mentions)
+    if not named or _subjects(text[len(label) + 1:], list(mentions), mentions) == named:
         return text, None
     rest = text.split(":", 1)[1].strip()
     if len(rest.split()) < 3:

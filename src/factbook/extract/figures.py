@@ -129,7 +129,7 @@ def referred_date(text: str, anchor: date | None) -> date | None:
 # A count and the noun it counts: "12 distribution centers", "twelve DCs", "1,150 employees".
 _COUNT = re.compile(r"(?<![\w$£€¥.,:/-])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
                     + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
-                    + r")(?![\w%.,:/-]|\.\d|,\d)(?:[\s-]+(?P<noun>[A-Za-z][a-z]+))?", re.I)
+                    + r")(?![\w%:/-]|[.,]\d)(?:[\s-]+(?P<noun>[A-Za-z][a-z]+))?", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _NOT_NOUNS = frozenset("of on in at to for and or the a an by per from with than is are was were "
                        "percent pct point".split())

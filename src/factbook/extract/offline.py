@@ -67,7 +67,7 @@ class OfflineExtractor:
         result = Extraction(
             mentions=mentions,
             facts=facts,
-            topics=topics(page, [m.name for m in names.mentions] + names.publishers),
+            topics=topics(page, [m.name for m in names.mentions] + names.publishers, facts=facts),
             summary=summary(page, facts, document.title),
             publishers=publishers,
         )

@@ -157,17 +157,19 @@ _VALUE_WORD = re.compile(r"^(?:\d[\d.]*|zero|one|two|three|four|five|six|seven|e
 def same_matter(a: Claim, b: Claim) -> bool:
     """True when two claims give different values of one kind for the same thing ("dwell
     is 3.2 hours" / "dwell is 2.9 hours", "due Oct 2" / "due Oct 9"): much the same words
-    around the values, a value kind in common, and not one value of that kind in common."""
+    around the values, and a value kind both state with no value of that kind in common."""
     if a.stance != b.stance or not (a.values and b.values) or a.values == b.values:
         return False
     kinds = {value_kind(v) for v in a.values} & {value_kind(v) for v in b.values} - {"year"}
-    if not kinds or any(v in b.values for v in a.values if value_kind(v) in kinds):
+    changed = {k for k in kinds
+               if not {v for v in a.values if value_kind(v) == k} & {v for v in b.values if value_kind(v) == k}}
+    if not changed:
         return False
     wa = {w for w in a.words if not _VALUE_WORD.match(w)}
     wb = {w for w in b.words if not _VALUE_WORD.match(w)}
     words = len(wa & wb) / max(1, len(wa | wb))
     # A count of the same things ("12 sites" / "16 sites") needs fewer words in common.
-    counted = any(k.startswith("count:") and len(k) > len("count:") for k in kinds)
+    counted = any(k.startswith("count:") and len(k) > len("count:") for k in changed)
     return words >= (SAME_MATTER / 2 if counted else SAME_MATTER)
 
 
