@@ -93,12 +93,15 @@ def extract_facts(layout: Layout, names: NameFinding, anchor: date | None,
 def stated_facts(document: Document, names: NameFinding, about: str | None = None) -> list[Fact]:
     """The facts a meeting note lists under its own "Key facts" or "Notes" heading, one per
     sentence in the note's words, about the entities each names (and the one a "Name:"
-    label opens the item with), else what the note is about, else the organization the
-    note names most. Talk (questions, first-person clauses, speakers' labels) is cut."""
+    label opens the item with), else what the note is about (its one organization, when
+    it names one). Talk (questions, first-person clauses, speakers' labels) is cut."""
     from factbook.extract.structured import structured_items  # readers import this module
 
     mentions = {m.name: m for m in names.mentions}
-    main = about if about in mentions else _main_org(names.mentions)
+    orgs = [m.name for m in names.mentions if m.kind is EntityKind.ORGANIZATION]
+    # An item that names nothing is about the note's subject; a note about several
+    # accounts (a pipeline review) leaves it without one.
+    main = about if about in mentions else (orgs[0] if len(orgs) == 1 else None)
     speakers = tuple(dict.fromkeys((*document.participants, *document.authors)))
     out = []
     for item in structured_items(document).key_facts:

@@ -12,7 +12,8 @@ import logging
 
 from factbook.extract.facts import extract_facts, stated_facts
 from factbook.extract.names import find_names, known_index
-from factbook.extract.subject import note_subject
+from factbook.extract.chatter import label_of
+from factbook.extract.subject import labelled_subjects, note_subject
 from factbook.extract.text import layout
 from factbook.extract.topics import summary, topics
 from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
@@ -48,6 +49,8 @@ class OfflineExtractor:
             return Extraction(summary=document.title)
         page = layout(document.text, document.title)
         names = find_names(page, self._known(context))
+        labels = [label for s in page.sentences if not s.heading and (label := label_of(s.text))]
+        names.mentions.extend(labelled_subjects(labels, names.mentions, self._known(context)))
         about = note_subject(document, names.mentions)
         if about is not None and about not in names.mentions:
             names.mentions.append(about)

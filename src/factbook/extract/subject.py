@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from factbook.models import Document, EntityKind, Mention
+from factbook.models import Document, EntityKind, KnownEntity, Mention
+from factbook.resolve.names import name_key
 
 # Front matter keys that name what a note is about, with the kind they imply.
 _KEYS: list[tuple[str, EntityKind | None]] = [
@@ -37,7 +38,7 @@ def note_subject(document: Document, mentions: list[Mention]) -> Mention | None:
     if named is None:
         named = _from_title(document)
     if named is None:
-        return None
+        return _named_in_heading(document, mentions)
     name, kind = named
     found = _known(name, mentions)
     if found is not None:
@@ -83,6 +84,17 @@ def _from_title(document: Document) -> tuple[str, EntityKind | None] | None:
     return None
 
 
+def _named_in_heading(document: Document, mentions: list[Mention]) -> Mention | None:
+    """The one mention a Markdown note's first heading names ("# Weekly sync with Acme")."""
+    heading = _HEADING.search(document.text[:2000])
+    if heading is None:
+        return None
+    line = heading.group(1)
+    named = [m for m in mentions if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", line)
+                                        for n in (m.name, *m.aliases) if n)]
+    return named[0] if len(named) == 1 else None
+
+
 def _known(name: str, mentions: list[Mention]) -> Mention | None:
     """The mention called `name` (or by it as an alias, or whose first name it is)."""
     key = name.casefold()
@@ -91,3 +103,26 @@ def _known(name: str, mentions: list[Mention]) -> Mention | None:
             return m
     people = [m for m in mentions if m.kind is EntityKind.PERSON and m.name.casefold().split()[0] == key]
     return people[0] if len(people) == 1 else None
+
+
+def labelled_subjects(labels: list[str], mentions: list[Mention],
+                      known: dict[str, KnownEntity]) -> list[Mention]:
+    """Mentions for the "Name:" labels that open a note's lines ("HCC: addendum adds four
+    sites") when the label is a name or alias of an entity the vault already has and the
+    document does not otherwise name it: the label is what those lines are about. An
+    existing mention of that entity gains the label as an alias instead."""
+    by_name = {m.name: m for m in mentions}
+    fresh: list[Mention] = []
+    for label in dict.fromkeys(labels):
+        if _known(label, mentions) is not None:
+            continue
+        entity = known.get(name_key(label))
+        if entity is None:
+            continue
+        mention = by_name.get(entity.name)
+        if mention is None:
+            mention = by_name[entity.name] = Mention(name=entity.name, kind=entity.kind)
+            fresh.append(mention)
+        if label != mention.name and label not in mention.aliases:
+            mention.aliases.append(label)
+    return fresh
