@@ -103,7 +103,8 @@ def topics(layout: Layout, entity_names: list[str], limit: int = _MAX_TOPICS,
 
 
 _VERB_END = frozenset("rose fell grew rises falls grows said says made makes won lost began "
-                      "ran runs held holds left leaves became becomes".split())
+                      "ran runs held holds left leaves became becomes starts adds moves wants "
+                      "needs takes gets goes comes works pick picks".split())
 
 
 def _nominal(phrase: tuple[str, ...]) -> bool:
