@@ -93,15 +93,14 @@ def extract_facts(layout: Layout, names: NameFinding, anchor: date | None,
 def stated_facts(document: Document, names: NameFinding, about: str | None = None) -> list[Fact]:
     """The facts a meeting note lists under its own "Key facts" or "Notes" heading, one per
     sentence in the note's words, about the entities each names (and the one a "Name:"
-    label opens the item with), else what the note is about (its one organization, when
-    it names one). Talk (questions, first-person clauses, speakers' labels) is cut."""
+    label opens the item with), else what the note is about (its front matter, title or
+    heading says). Talk (questions, first-person clauses, speakers' labels) is cut."""
     from factbook.extract.structured import structured_items  # readers import this module
 
     mentions = {m.name: m for m in names.mentions}
-    orgs = [m.name for m in names.mentions if m.kind is EntityKind.ORGANIZATION]
-    # An item that names nothing is about the note's subject; a note about several
-    # accounts (a pipeline review) leaves it without one.
-    main = about if about in mentions else (orgs[0] if len(orgs) == 1 else None)
+    # An item that names nothing is about the note's subject (extract/subject.py); a note
+    # about several accounts (a pipeline review) leaves it without one.
+    main = about if about in mentions else None
     speakers = tuple(dict.fromkeys((*document.participants, *document.authors)))
     out = []
     for item in structured_items(document).key_facts:
@@ -163,13 +162,19 @@ def _own_words(text: str, present: list[str], mentions: dict[str, Mention],
     label = label_of(text)
     if not label:
         return text, None
-    named = _subjects(label, list(mentions), mentions)
+    named = _subjects(label, list(mentions), mentions) or _short_for(label, mentions)
     if not named or _subjects(text[len(label) + 1:], list(mentions), mentions) == named:
         return text, None
     rest = text.split(":", 1)[1].strip()
     if len(rest.split()) < 3:
         return text, None
     return rest[:1].upper() + rest[1:], (None if mentions[named[0]].kind is EntityKind.PERSON else named[0])
+
+
+def _short_for(label: str, mentions: dict[str, Mention]) -> list[str]:
+    """The one mention whose name `label` begins ("Pinecrest" for "Pinecrest Foods")."""
+    found = [m for m in mentions if m.startswith(label + " ")]
+    return found if len(found) == 1 else []
 
 
 def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],

@@ -118,6 +118,9 @@ def labelled_subjects(labels: list[str], mentions: list[Mention],
             continue
         entity = known.get(name_key(label))
         if entity is None:
+            starts = {e.id: e for e in known.values() if e.name.startswith(label + " ")}
+            entity = next(iter(starts.values())) if len(starts) == 1 else None
+        if entity is None or any(m.name.startswith(label + " ") for m in mentions):
             continue
         mention = by_name.get(entity.name)
         if mention is None:
