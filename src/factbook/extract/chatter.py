@@ -62,7 +62,8 @@ def talk_kind(text: str, reported: bool = False) -> str | None:
         return "header"
     if _GREETING.match(text):
         return "greeting"
-    if _SPEAKER_N.search(text) or _LABEL.match(text) and _is_speaker(_LABEL.match(text).group("label"), ()):
+    label = _LABEL.match(text)
+    if _SPEAKER_N.search(text) or (label and _is_speaker(label.group("label"), ())):
         return "speaker"
     if _PERSON.search(text.replace("’", "'")):
         return "person"
