@@ -200,3 +200,19 @@ def test_a_table_row_is_one_line_in_the_tables_words(tmp_path):
     # The label is the subject: cut from the line, which sits on the account's note.
     assert "Pilot order form sent to procurement on April 3." in facts, facts
     assert not any(re.match(r"Harlow Bakeries:", f) for f in facts), facts
+
+
+LATER_PIPELINE = """# Pipeline review — 2026-05-04
+
+| Account | Stage | Amount | Close |
+|---|---|---|---|
+| Harlow Bakeries Ltd | 3 – Proposal | $120k ARR | Jul 31 |
+"""
+
+
+def test_a_newer_tables_row_updates_the_older_which_keeps_its_documents_date(tmp_path):
+    root = build(tmp_path, {"pipeline.md": PIPELINE, "later.md": LATER_PIPELINE})
+    text = note(root, "Harlow Bakeries")
+    facts, history = section(text, "Key Facts"), section(text, "History")
+    assert any("stage: 3 – Proposal" in f for f in facts), facts
+    assert any(h.startswith("2026-04-06: ") and "stage: 2 – Discovery" in h for h in history), history

@@ -15,7 +15,7 @@ from datetime import date
 
 from factbook.extract import claims as cl
 from factbook.extract.chatter import cut_debris, label_of, talk_kind
-from factbook.extract.figures import Figure, figures, referred_date
+from factbook.extract.figures import Figure, figures, referred_date, values
 from factbook.extract.names import NameFinding
 from factbook.extract.text import Layout, Sentence, split_sentences
 from factbook.extract.wording import MARK, mark, plain
@@ -327,6 +327,8 @@ def _fact(draft: _Draft, drafts: list[_Draft], i: int, used: set[int],
     event = cl.event_of(text)
     stance = cl.stance_of(text)
     when = referred_date(text, anchor)
+    if when and (draft.sentence.table or len({v for v in values(plain(text)) if v.startswith("day:")}) > 1):
+        when = None  # a table row, a line giving several days: as of its document
     # A quantity of any kind ("140 ms", "243,400 shares") makes a claim worth keeping.
     quantity = bool(draft.figs) or bool(_QUANTITY.search(text))
     if not (quantity or when or stance or event in _STRONG_EVENTS

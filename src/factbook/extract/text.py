@@ -46,6 +46,7 @@ class Sentence:
     index: int
     heading: bool = False
     bullet: bool = False
+    table: bool = False  # a Markdown table's row (tables_as_lines)
 
 
 @dataclass
@@ -220,8 +221,11 @@ def layout(text: str, title: str = "") -> Layout:
     """Cut a document's text into headline, sentences and sign-off."""
     result = Layout()
     text = unmarked(text)
+    rows: set[str] = set()
     if "|" in text:
+        before = set(text.split("\n"))
         text = tables_as_lines(text)
+        rows = {line[2:] for line in text.split("\n") if line not in before and line.startswith("- ")}
     lines = text.strip("\n").split("\n")
     # A wire story opens with its headline, then (in this collection) a date line.
     if lines and (lines[0].isupper() or (len(lines) > 1 and _ISO_DATE_LINE.match(lines[1]))):
@@ -246,6 +250,7 @@ def layout(text: str, title: str = "") -> Layout:
         for piece in split_sentences(para):
             piece = re.sub(r"^\d{1,2}\.\s+(?=[A-Z])", "", piece)
             heading = not bullet and looks_like_heading(piece)
-            result.sentences.append(Sentence(piece, number, index, heading, bullet))
+            result.sentences.append(Sentence(piece, number, index, heading, bullet,
+                                             table=bullet and para in rows))
             index += 1
     return result
