@@ -2,7 +2,11 @@
 
 Mentions resolve to entities (new ones are created, look-alikes go to review);
 each fact lands on every entity it is about, as a citation of an existing fact
-when it states the same claim, or as a new fact, flagged when it contradicts one.
+when it states the same claim with the same values, or as a new fact, flagged when it
+contradicts one. A new fact giving other values for what a live fact states updates it
+(the older source's fact moves to History) or, from a source of the same age or about
+the same past year, disputes it. What extraction resolved ("the company") becomes a
+link over the source's words (extract/wording.py).
 """
 from __future__ import annotations
 
