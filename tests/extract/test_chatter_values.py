@@ -23,6 +23,8 @@ from factbook.resolve.facts import Claim, about_the_past, same_claim, same_matte
     ("From: Lena Ortiz <lena@example.com>", "header"),
     ("The onsite starts at 13:00 in Tacoma.", "clock"),
     ("Fenwick Mills runs 14 plants in Oregon.", None),
+    ("Fenwick Mills ships to 9 US states.", None),
+    ("Fenwick Mills told us the plant is closing.", "person"),
 ])
 def test_talk_is_told_from_statements(text, kind):
     assert talk_kind(text) == kind

@@ -65,8 +65,8 @@ def talk_kind(text: str, reported: bool = False) -> str | None:
     label = _LABEL.match(text)
     if _SPEAKER_N.search(text) or (label and _is_speaker(label.group("label"), ())):
         return "speaker"
-    if _PERSON.search(text.replace("’", "'")):
-        return "person"
+    if any(m.group(0) != "US" for m in _PERSON.finditer(text.replace("’", "'"))):
+        return "person"  # "US" in capitals is the country
     if _CLOCK.search(text):
         return "clock"
     return None
