@@ -24,13 +24,18 @@ def test_the_same_amount_for_different_events_is_two_claims():
     assert not same_claim(a, b)
 
 
-def test_different_amounts_are_different_claims_except_for_one_off_events():
+def test_different_amounts_are_different_claims_even_for_one_off_events():
+    # Issue 13: a citation means the source states the same values, so two reports of one
+    # IPO that give other amounts are two lines, not one line citing a source that does
+    # not state its figure.
     a = claim("Acme bought Beta for $5 million.", ["usd:5000000"], "deal", entities=[2])
     b = claim("Acme bought Gamma for $7 million.", ["usd:7000000"], "deal", entities=[3])
     assert not same_claim(a, b)
     ipo1 = claim("Beta's IPO targets a $30 billion valuation.", ["usd:30000000000"], "ipo")
     ipo2 = claim("Beta aims for a $2 billion initial public offering.", ["usd:2000000000"], "ipo")
-    assert same_claim(ipo1, ipo2)
+    assert not same_claim(ipo1, ipo2)
+    ipo3 = claim("Beta plans a $2 billion IPO.", ["usd:2000000000"], "ipo")
+    assert same_claim(ipo2, ipo3)
 
 
 def test_two_denials_of_one_event_merge_but_not_across_parties():

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from factbook.extract import claims as cl
-from factbook.extract.figures import Figure, figures, referred_date
+from factbook.extract.chatter import cut_debris, label_of, talk_kind
+from factbook.extract.figures import Figure, figures, referred_date, values
 from factbook.extract.names import NameFinding
-from factbook.extract.text import Layout, Sentence
+from factbook.extract.text import Layout, Sentence, split_sentences
+from factbook.extract.wording import MARK, mark, plain
 from factbook.models import Deal, Document, EntityKind, Fact, Mention
 
 MAX_FACTS = 14
@@ -55,16 +57,21 @@ class _Draft:
     inherited: list[str] = field(default_factory=list)
 
 
-def extract_facts(layout: Layout, names: NameFinding, anchor: date | None) -> list[Fact]:
-    """The facts of one document, deals first, at most MAX_FACTS."""
+def extract_facts(layout: Layout, names: NameFinding, anchor: date | None,
+                  speakers: tuple[str, ...] = (), about: str | None = None,
+                  reported: bool = False) -> list[Fact]:
+    """The facts of one document, deals first, at most MAX_FACTS. `speakers` are the
+    people whose "Name:" labels open lines of talk; `about` is the mention a note is
+    about (extract/subject.py): its bullets that name no entity are facts about it."""
     mentions = {m.name: m for m in names.mentions}
-    drafts = _drafts(layout, names, mentions)
+    drafts = _drafts(layout, names, mentions, _Voice(speakers, about if about in mentions else None,
+                                                 reported))
     facts: list[Fact] = []
     used_amounts: set[int] = set()
     seen_figures: dict[str, list[str]] = {}
     for i, draft in enumerate(drafts):
-        if i in used_amounts:
-            continue
+        if i in used_amounts or talk_kind(plain(draft.text), reported):
+            continue  # a question, a greeting, first- or second-person talk: not a fact
         fact = _fact(draft, drafts, i, used_amounts, mentions, anchor)
         if fact is None:
             continue
@@ -83,25 +90,95 @@ def extract_facts(layout: Layout, names: NameFinding, anchor: date | None) -> li
     return (deals + rest)[:MAX_FACTS]
 
 
-def stated_facts(document: Document, names: NameFinding) -> list[Fact]:
-    """The facts a meeting note lists under its own "Key facts" heading, verbatim, about
-    the entities each names (else the organization the note names most)."""
+def stated_facts(document: Document, names: NameFinding, about: str | None = None) -> list[Fact]:
+    """The facts a meeting note lists under its own "Key facts" or "Notes" heading, one per
+    sentence in the note's words, about the entities each names (and the one a "Name:"
+    label opens the item with), else what the note is about (its front matter, title or
+    heading says). Talk (questions, first-person clauses, speakers' labels) is cut."""
     from factbook.extract.structured import structured_items  # readers import this module
 
     mentions = {m.name: m for m in names.mentions}
-    main = _main_org(names.mentions)
+    # An item that names nothing is about the note's subject (extract/subject.py); a note
+    # about several accounts (a pipeline review) leaves it without one.
+    main = about if about in mentions else None
+    speakers = tuple(dict.fromkeys((*document.participants, *document.authors)))
     out = []
-    for text in structured_items(document).key_facts:
-        subjects = _subjects(text, list(mentions), mentions) or ([main] if main else [])
-        if subjects:
-            out.append(Fact(text=text, subjects=subjects, passage=text,
-                            date=referred_date(text, document.date),
-                            figures=sorted({f.token for f in figures(text)}),
-                            event=cl.event_of(text), stance=cl.stance_of(text)))
+    for item in structured_items(document).key_facts:
+        words, labelled = _own_words(item, list(mentions), mentions, _Voice(speakers))
+        for sentence in split_sentences(words):
+            text = _without_talk(sentence)
+            if text is None or len(text.split()) < 4:
+                continue
+            subjects = _subjects(text, list(mentions), mentions)
+            if labelled and labelled not in subjects:
+                subjects.insert(0, labelled)
+            subjects = subjects or ([main] if main else [])
+            if subjects:
+                out.append(Fact(text=_expand_short_forms(text, subjects, mentions), subjects=subjects,
+                                passage=item, date=referred_date(text, document.date),
+                                figures=sorted({f.token for f in figures(text)}),
+                                event=cl.event_of(text), stance=cl.stance_of(text)))
     return out
 
 
-def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) -> list[_Draft]:
+_ASIDE = re.compile(r"\s+[—–]\s+|;\s+|\s+-\s+")
+
+
+def _without_talk(sentence: str) -> str | None:
+    """A sentence with its talking asides cut ("Incumbent is Corbel — site list should
+    tell us how many" keeps its first part), or None when what it says is talk."""
+    parts = _ASIDE.split(sentence)
+    if not talk_kind(sentence):
+        return sentence
+    kept = []
+    for part in parts:
+        if talk_kind(part):
+            break  # what follows a talking aside goes on with it
+        kept.append(part)
+    if not kept or talk_kind(parts[0]):
+        return None
+    end = 0
+    for part in kept:
+        end = sentence.index(part, end) + len(part)
+    text = sentence[:end].rstrip(" ,;—–-")
+    return text if text.endswith((".", "!", ")")) else text + "."
+
+
+@dataclass(frozen=True)
+class _Voice:
+    """Who talks in a document and what it is about."""
+
+    speakers: tuple[str, ...] = ()
+    about: str | None = None
+    reported: bool = False  # a story that reports others' words, not a conversation
+
+
+def _own_words(text: str, present: list[str], mentions: dict[str, Mention],
+               voice: _Voice) -> tuple[str, str | None]:
+    """A sentence without the debris before its words (a timestamp, a speaker's label),
+    and the entity a "Name: ..." label said the rest is about. A person's label is who
+    speaks; an organization's or project's is the subject of the line."""
+    text = cut_debris(text, voice.speakers)
+    label = label_of(text)
+    if not label:
+        return text, None
+    named = _subjects(label, list(mentions), mentions) or _short_for(label, mentions)
+    if not named or _subjects(text[len(label) + 1:], list(mentions), mentions) == named:
+        return text, None
+    rest = text.split(":", 1)[1].strip()
+    if len(rest.split()) < 3:
+        return text, None
+    return rest[:1].upper() + rest[1:], (None if mentions[named[0]].kind is EntityKind.PERSON else named[0])
+
+
+def _short_for(label: str, mentions: dict[str, Mention]) -> list[str]:
+    """The one mention whose name `label` begins ("Pinecrest" for "Pinecrest Foods")."""
+    found = [m for m in mentions if m.startswith(label + " ")]
+    return found if len(found) == 1 else []
+
+
+def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],
+            voice: _Voice = _Voice()) -> list[_Draft]:
     """Candidate claims in document order, with subjects and coreference resolved."""
     drafts: list[_Draft] = []
     focus: str | None = None
@@ -110,7 +187,8 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) ->
         if sent.heading:
             continue
         present = _present(names.spans.get(sent.index, []))
-        stripped = cl.strip_padding(sent.text, _surfaces(present, mentions))
+        words, labelled = _own_words(sent.text, present, mentions, voice)
+        stripped = cl.strip_padding(words, _surfaces(present, mentions))
         # The organization a sentence opens with is what "the company" means from here on.
         opener = _subjects(stripped[:60], present, mentions)
         if opener and mentions[opener[0]].kind is EntityKind.ORGANIZATION and \
@@ -119,15 +197,14 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) ->
         elif focus is None:
             focus = next((p for p in present if mentions[p].kind is EntityKind.ORGANIZATION), None)
         if focus and (_COREF.search(stripped) or _IT.match(stripped)):
-            stripped = _IT.sub(focus, stripped, count=1)
-            stripped = _COREF.sub(lambda m: focus + ("'s" if m.group(0).endswith("s") else ""),
-                                  stripped, count=1)
+            # The source's words stay; what they refer to is a link over them.
+            stripped = _IT.sub(lambda m: mark(focus, m.group(0)), stripped, count=1)
+            stripped = _COREF.sub(lambda m: mark(focus, m.group(0)), stripped, count=1)
             if focus not in present:
                 present.append(focus)
         main = _main_org(names.mentions)
         if main and _GIANT.search(stripped):
-            stripped = _GIANT.sub(lambda m: main + ("'s" if m.group(0).endswith("s") else ""),
-                                  stripped, count=1)
+            stripped = _GIANT.sub(lambda m: mark(main, m.group(0)), stripped, count=1)
             if main not in present:
                 present.append(main)
         surfaces = _surfaces(present, mentions)
@@ -136,6 +213,10 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention]) ->
         halves = [s for c in clauses if c.contrast for s in _subjects(c.text, present, mentions)]
         for clause in clauses:
             subjects = _subjects(clause.text, present, mentions)
+            if labelled and labelled not in subjects:
+                subjects.insert(0, labelled)
+            if not subjects and sent.bullet and voice.about:
+                subjects = [voice.about]  # a bullet of a note about one entity
             if not subjects:
                 continue
             draft = _Draft(clause.text, sent.text, sent, subjects, figures(clause.text))
@@ -212,16 +293,30 @@ def _subjects(text: str, present: list[str], mentions: dict[str, Mention]) -> li
     return [name for _, name in sorted(found)]
 
 
+def _find_outside_marks(text: str, surface: str) -> _Hit | None:
+    """`surface` as a whole word in `text`, not inside an earlier mark."""
+    spans = [(m.start(), m.end()) for m in MARK.finditer(text)]
+    pos = 0
+    while (hit := _find(text[pos:], surface)) is not None:
+        start, end = hit.start + pos, hit.end + pos
+        inside = next((b for a, b in spans if a <= start < b), None)
+        if inside is None:
+            return _Hit(start, end)
+        pos = inside
+    return None
+
+
 def _expand_short_forms(text: str, subjects: list[str], mentions: dict[str, Mention]) -> str:
-    """Write each entity's full name at its first mention so the line stands alone."""
+    """Link each entity's first mention by a short form to its full name, keeping the
+    source's words (`[[Full Name|short]]` once merged), so the line stands alone."""
     for name in subjects:
         if _find(text, name):
             continue
         aliases = sorted(mentions[name].aliases, key=len, reverse=True)
         for alias in aliases:
-            m = _find(text, alias)
+            m = _find_outside_marks(text, alias)
             if m:
-                text = text[:m.start] + name + text[m.end:]
+                text = text[:m.start] + mark(name, text[m.start:m.end]) + text[m.end:]
                 break
     return text
 
@@ -232,6 +327,8 @@ def _fact(draft: _Draft, drafts: list[_Draft], i: int, used: set[int],
     event = cl.event_of(text)
     stance = cl.stance_of(text)
     when = referred_date(text, anchor)
+    if when and (draft.sentence.table or len({v for v in values(plain(text)) if v.startswith("day:")}) > 1):
+        when = None  # a table row, a line giving several days: as of its document
     # A quantity of any kind ("140 ms", "243,400 shares") makes a claim worth keeping.
     quantity = bool(draft.figs) or bool(_QUANTITY.search(text))
     if not (quantity or when or stance or event in _STRONG_EVENTS
@@ -330,7 +427,7 @@ def _value_phrase(text: str, fig: Figure) -> str:
 
 
 def _with_context(text: str, extra: list[str]) -> str:
-    return text.rstrip(".") + f" (re: {', '.join(extra)})."
+    return text.rstrip(".") + f" (re: {', '.join(mark(e, e) for e in extra)})."
 
 
 def _dedupe(facts: list[Fact]) -> list[Fact]:

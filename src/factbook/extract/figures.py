@@ -124,3 +124,57 @@ def referred_date(text: str, anchor: date | None) -> date | None:
     if m and anchor:
         return anchor + timedelta(days={"today": 0, "yesterday": -1, "tomorrow": 1}[m[1].lower()])
     return None
+
+
+# A count and the noun it counts: "12 distribution centers", "twelve DCs", "1,150 employees".
+_COUNT = re.compile(r"(?<![\w$£€¥.,:/-])(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|"
+                    + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True))
+                    + r")(?![\w%:/-]|[.,]\d)(?:[\s-]+(?P<noun>[A-Za-z][a-z]+))?", re.I)
+_YEAR = re.compile(r"^(?:19|20)\d{2}$")
+_NOT_NOUNS = frozenset("of on in at to for and or the a an by per from with than is are was were "
+                       "percent pct point".split())
+
+
+def values(text: str, anchor: date | None = None) -> frozenset[str]:
+    """The values a claim states, normalized so two sources compare: amounts
+    ("usd:85000000"), percentages ("pct:15"), counts with what they count
+    ("count:site:16"), years ("year:2025") and days ("day:10-09")."""
+    found = {f.token for f in figures(text)}
+    spans = [(f.start, f.start + len(f.surface)) for f in figures(text)]
+    days = [m for m in (*_ISO.finditer(text), *_DAY_MONTH.finditer(text))]
+    for m in days:
+        day = referred_date(m.group(0), anchor or date(2000, 1, 1))
+        if day:
+            found.add(f"day:{day.month:02d}-{day.day:02d}")
+            if m["year"]:
+                found.add(f"year:{m['year']}")
+        spans.append((m.start(), m.end()))
+    for m in _COUNT.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        raw = m["num"].lower()
+        number = _WORD_NUMBERS.get(raw)
+        noun = (m["noun"] or "").lower()
+        noun = "" if noun in _NOT_NOUNS else noun
+        if number is None:
+            if _YEAR.match(raw):
+                found.add(f"year:{raw}")
+                continue
+            number = _number(raw)
+        elif not noun or raw in ("zero", "one"):
+            continue  # "one of", "two" alone: words, not counts
+        noun = noun[:-1] if noun.endswith("s") and len(noun) > 3 else noun
+        found.add(f"count:{noun}:{_compact(float(number))}")
+    return frozenset(found)
+
+
+def value_kind(value: str) -> str:
+    """What a value measures: "usd", "pct", "count:site", "year", "day"."""
+    return value.rsplit(":", 1)[0]
+
+
+def stated(value: str) -> str:
+    """A value without the noun a count was said with ("count:dcs:12" and
+    "count:distribution:12" both state "count:12")."""
+    kind, _, number = value.rpartition(":")
+    return f"count:{number}" if kind.startswith("count") else value

@@ -14,6 +14,8 @@ from factbook.extract import lexicon as lx
 from factbook.extract.evidence import reads_as_person
 from factbook.extract.facts import extract_facts, stated_facts
 from factbook.extract.names import find_names, known_index
+from factbook.extract.chatter import label_of
+from factbook.extract.subject import labelled_subjects, note_subject
 from factbook.extract.text import layout
 from factbook.extract.topics import summary, topics
 from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
@@ -50,9 +52,17 @@ class OfflineExtractor:
         page = layout(document.text, document.title)
         talk = document.kind in (DocumentKind.TRANSCRIPT, DocumentKind.MEETING_NOTES, DocumentKind.EMAIL)
         names = find_names(page, self._known(context), people_first=talk)
-        facts = extract_facts(page, names, document.date)
+        labels = [label for s in page.sentences if not s.heading and (label := label_of(s.text))]
+        names.mentions.extend(labelled_subjects(labels, names.mentions, self._known(context)))
+        about = note_subject(document, names.mentions)
+        if about is not None and about not in names.mentions:
+            names.mentions.append(about)
+        speakers = tuple(dict.fromkeys((*document.participants, *document.authors)))
+        reported = document.kind in (DocumentKind.ARTICLE, DocumentKind.WEB, DocumentKind.PDF)
+        facts = extract_facts(page, names, document.date, speakers, about.name if about else None,
+                              reported)
         if document.kind is DocumentKind.MEETING_NOTES:
-            facts = stated_facts(document, names) + facts
+            facts = stated_facts(document, names, about.name if about else None) + facts
         subjects = {s for f in facts for s in f.subjects}
         # An entity that no claim is about and that the text names only in passing
         # would be an empty note: keep only those with a claim or a strong presence.
@@ -65,7 +75,7 @@ class OfflineExtractor:
         result = Extraction(
             mentions=mentions,
             facts=facts,
-            topics=topics(page, [m.name for m in names.mentions] + names.publishers),
+            topics=topics(page, [m.name for m in names.mentions] + names.publishers, facts=facts),
             summary=summary(page, facts, document.title),
             publishers=publishers,
         )

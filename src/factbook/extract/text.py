@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from factbook.extract.wording import unmarked
+
 # "<Acme Energy Inc>" names a company; "<ACME>", "<ACME.L>" is a ticker.
 _MARKUP = re.compile(r"<([^<>]{1,80})>")
 _TICKER = re.compile(r"^(?:[A-Z0-9.\-]{1,12}|[\w\-]{1,8}\.[\w.]{1,6})$")
@@ -44,6 +46,7 @@ class Sentence:
     index: int
     heading: bool = False
     bullet: bool = False
+    table: bool = False  # a Markdown table's row (tables_as_lines)
 
 
 @dataclass
@@ -178,9 +181,51 @@ def looks_like_heading(text: str) -> bool:
     return caps >= max(1, len(words) * 0.6) or len(words) <= 3
 
 
+_TABLE_ROW = re.compile(r"^\s*\|(.+)\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+_STRUCK = re.compile(r"~~[^~]*~~")
+
+
+def tables_as_lines(body: str) -> str:
+    """Markdown tables as one bullet per row, in the table's words: the row's first cell,
+    then each other cell after its column's heading ("Acme — stage: 2 – Discovery;
+    amount: $90k ARR"). Struck-out text (~~old~~) and cells that are talk are left out."""
+    from factbook.extract.chatter import talk_kind  # chatter needs nothing from here
+
+    lines = body.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        head = _TABLE_ROW.match(lines[i])
+        if not (head and i + 1 < len(lines) and _TABLE_RULE.match(lines[i + 1])):
+            out.append(lines[i])
+            i += 1
+            continue
+        names = [_cell(c).lower() for c in head.group(1).split("|")]
+        i += 2
+        while i < len(lines) and (row := _TABLE_ROW.match(lines[i])):
+            cells = [_cell(c) for c in row.group(1).split("|")]
+            rest = [f"{n}: {c}" for n, c in zip(names[1:], cells[1:]) if c and not talk_kind(c)]
+            if cells and cells[0] and rest:
+                out.append(f"- {cells[0]} — {'; '.join(rest)}")
+            i += 1
+        out.append("")
+    return "\n".join(out)
+
+
+def _cell(text: str) -> str:
+    return " ".join(_STRUCK.sub("", text).replace("**", "").split()).strip()
+
+
 def layout(text: str, title: str = "") -> Layout:
     """Cut a document's text into headline, sentences and sign-off."""
     result = Layout()
+    text = unmarked(text)
+    rows: set[str] = set()
+    if "|" in text:
+        before = set(text.split("\n"))
+        text = tables_as_lines(text)
+        rows = {line[2:] for line in text.split("\n") if line not in before and line.startswith("- ")}
     lines = text.strip("\n").split("\n")
     # A wire story opens with its headline, then (in this collection) a date line.
     if lines and (lines[0].isupper() or (len(lines) > 1 and _ISO_DATE_LINE.match(lines[1]))):
@@ -205,6 +250,7 @@ def layout(text: str, title: str = "") -> Layout:
         for piece in split_sentences(para):
             piece = re.sub(r"^\d{1,2}\.\s+(?=[A-Z])", "", piece)
             heading = not bullet and looks_like_heading(piece)
-            result.sentences.append(Sentence(piece, number, index, heading, bullet))
+            result.sentences.append(Sentence(piece, number, index, heading, bullet,
+                                             table=bullet and para in rows))
             index += 1
     return result

@@ -3,15 +3,20 @@
 Topics are keyphrases scored the RAKE way (runs of content words between stop
 words, scored by how often their words occur and co-occur), which costs a
 fraction of a millisecond per document where YAKE costs tens; names, figures and
-filler are left out so that what remains says what the document is about.
+filler are left out so that what remains says what the document is about. Talk
+(questions, greetings, first-person chatter) gives no topics, and a phrase is a
+topic only when the document comes back to it or a fact states it: a note gets no
+topics rather than filler ones.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 
+from factbook.extract.chatter import talk_kind
 from factbook.extract.lexicon import ROLE_WORDS
 from factbook.extract.text import Layout
+from factbook.extract.wording import plain
 from factbook.models import Fact
 
 _STOP = frozenset("""
@@ -30,23 +35,39 @@ approximately total further set made make makes given among across within withou
 soon later earlier believed onto via amid toward towards despite versus vs unlike near
 beyond along against throughout eleven twelve thirteen fifteen twenty thirty forty fifty
 hundred hundreds thousand thousands dozen dozens half""".split()) | ROLE_WORDS
+# Conversation filler: contraction fragments, hedges, pleasantries and everyday verbs.
+_FILLER = frozenset("""
+ve ll re don didn doesn isn wasn aren won wouldn couldn shouldn haven hasn hadn let lets s t d m
+like something anything everything nothing thing things stuff kind sort lot lots bit really
+actually basically probably maybe perhaps gonna wanna yeah yes okay ok um uh hmm oh guys folks
+everyone anyone someone somebody thanks thank please sorry great good nice fine cool awesome
+sounds sound glad happy morning afternoon evening session call chat quick wrote write writes
+sent send got get gets getting go goes going went come comes came coming know knew think thought
+want wanted need needed see saw look looks looking looked mean means meant say tell told ask
+asked feel felt try tried put take took give gave keep kept sure right exactly pretty
+little big able done back way time times day days wed thu fri mon tue sat sun
+com org net www http https mailto re fwd cc bcc subject
+""".split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z\-]+|\d[\d.,]*|[^\sA-Za-z\d]")
 _MAX_TOPICS = 4
 
 
-def topics(layout: Layout, entity_names: list[str], limit: int = _MAX_TOPICS) -> list[str]:
-    """A few keyphrases for the document, most telling first; entity names excluded."""
+def topics(layout: Layout, entity_names: list[str], limit: int = _MAX_TOPICS,
+           facts: list[Fact] | None = None) -> list[str]:
+    """A few keyphrases for the document, most telling first; entity names excluded.
+    With `facts`, a phrase said once counts only when a fact states it."""
     name_words = {w.lower() for n in entity_names for w in n.split()}
     common = _common(layout)
+    stated = " ".join(plain(f.text).lower() for f in facts) if facts is not None else None
     phrases: list[tuple[str, ...]] = []
     for sent in layout.sentences:
-        if sent.heading:
+        if sent.heading or talk_kind(sent.text, reported=True):
             continue
         run: list[str] = []
         for token in _WORD.findall(sent.text):
             low = token.lower()
-            if low in _STOP or not token[0].isalpha() or low in name_words or token[0].isupper() \
-                    and low not in common:
+            if low in _STOP or low in _FILLER or not token[0].isalpha() or low in name_words \
+                    or token[0].isupper() and low not in common:
                 if run:
                     phrases.append(tuple(run))
                 run = []
@@ -60,7 +81,12 @@ def topics(layout: Layout, entity_names: list[str], limit: int = _MAX_TOPICS) ->
         for word in phrase:
             freq[word] += 1
             degree[word] += len(phrase)
-    counts = Counter(p for p in phrases if 2 <= len(p) <= 3 and _nominal(p))
+    counts = Counter(p for p in phrases if 2 <= len(p) <= 3)
+    # A gerund at the end names a thing when the document keeps coming back to it
+    # ("dock scheduling"); said once, it is more likely a verb ("costs are rising").
+    counts = Counter({p: n for p, n in counts.items() if _nominal(p) or n >= 2 and _nominal(p[:-1] + ("x",))})
+    if stated is not None:  # said once and in no fact: not what the document is about
+        counts = Counter({p: n for p, n in counts.items() if n >= 2 or " ".join(p) in stated})
     # Repeated phrases first; a phrase said once counts when its words recur elsewhere.
     scored = {p: sum(degree[w] / freq[w] for w in p) * counts[p] + sum(freq[w] for w in p)
               for p in counts}
@@ -76,10 +102,16 @@ def topics(layout: Layout, entity_names: list[str], limit: int = _MAX_TOPICS) ->
     return out
 
 
+_VERB_END = frozenset("rose fell grew rises falls grows said says made makes won lost began "
+                      "ran runs held holds left leaves became becomes starts adds moves wants "
+                      "needs takes gets goes comes works pick picks".split())
+
+
 def _nominal(phrase: tuple[str, ...]) -> bool:
     """A phrase that names a thing: no adverb in front, no verb form at its end."""
     return not (phrase[0].endswith("ly") or phrase[-1].endswith(("ed", "ly", "ing", "self",
-                                                                   "selves")))
+                                                                   "selves"))
+                or phrase[-1] in _VERB_END)
 
 
 def _common(layout: Layout) -> frozenset[str]:
@@ -111,7 +143,7 @@ def summary(layout: Layout, facts: list[Fact], title: str = "") -> str:
 
 
 def _clip(text: str, limit: int = 220) -> str:
-    text = " ".join(text.split())
+    text = " ".join(plain(text).split())
     if len(text) <= limit:
         return text
     return text[:limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
+from factbook.extract.figures import stated, value_kind, values
 from factbook.resolve.names import fold
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -35,6 +36,22 @@ class Claim:
     def words(self) -> frozenset[str]:
         """The claim's content words, computed once."""
         return content_words(self.text)
+
+    @cached_property
+    def values(self) -> frozenset[str]:
+        """The values the claim states: amounts, percentages, counts, years, days."""
+        return values(self.text)
+
+    @cached_property
+    def stated(self) -> frozenset[str]:
+        """The claim's amounts, percentages and counts as a source states them (a count
+        without its noun)."""
+        return frozenset(stated(v) for v in self.values if not v.startswith(_WHEN))
+
+    @cached_property
+    def when(self) -> dict[str, frozenset[str]]:
+        """The years and days the claim states, by kind."""
+        return {k: frozenset(v for v in self.values if v.startswith(k)) for k in _WHEN}
 
     @cached_property
     def actions(self) -> frozenset[str]:
@@ -98,6 +115,8 @@ def same_claim(a: Claim, b: Claim) -> bool:
         return True
     if a.stance != b.stance:
         return False
+    if a.stated != b.stated or any(a.when[k] and b.when[k] and a.when[k] != b.when[k] for k in _WHEN):
+        return False  # a citation means the source states the same values
     # Opposite actions ("bought" vs "sold") are checked last: it is the costly test.
     return _alike(a, b) and not _opposed(a, b)
 
@@ -122,6 +141,43 @@ def _alike(a: Claim, b: Claim) -> bool:
             return True
     # Words alone make one claim only when both say what happened, or both what will.
     return words >= SAME_TEXT and a.planned == b.planned
+
+
+_WHEN = ("year:", "day:")
+
+
+# Content-word overlap (values aside) above which two claims with different values are
+# two reports on one thing: an update or a disagreement, not two facts.
+SAME_MATTER = 0.34
+_VALUE_WORD = re.compile(r"^(?:\d[\d.]*|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                         r"twelve|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|"
+                         r"oct\w*|nov\w*|dec\w*|million|billion|m|k|bn|mln|usd)$")
+
+
+def same_matter(a: Claim, b: Claim) -> bool:
+    """True when two claims give different values of one kind for the same thing ("dwell
+    is 3.2 hours" / "dwell is 2.9 hours", "due Oct 2" / "due Oct 9"): much the same words
+    around the values, and a value kind both state with no value of that kind in common."""
+    if a.stance != b.stance or not (a.values and b.values) or a.values == b.values:
+        return False
+    kinds = {value_kind(v) for v in a.values} & {value_kind(v) for v in b.values} - {"year"}
+    changed = {k for k in kinds
+               if not {v for v in a.values if value_kind(v) == k} & {v for v in b.values if value_kind(v) == k}}
+    if not changed:
+        return False
+    wa = {w for w in a.words if not _VALUE_WORD.match(w)}
+    wb = {w for w in b.words if not _VALUE_WORD.match(w)}
+    words = len(wa & wb) / max(1, len(wa | wb))
+    # A count of the same things ("12 sites" / "16 sites") needs fewer words in common.
+    counted = any(k.startswith("count:") and len(k) > len("count:") for k in changed)
+    return words >= (SAME_MATTER / 2 if counted else SAME_MATTER)
+
+
+def about_the_past(a: Claim, b: Claim) -> bool:
+    """True when both claims state the same year: two accounts of one past period
+    disagree (a conflict), a later one does not update the earlier."""
+    years_a = {v for v in a.values if v.startswith("year:")}
+    return bool(years_a) and years_a == {v for v in b.values if v.startswith("year:")}
 
 
 def conflicting(a: Claim, b: Claim) -> bool:

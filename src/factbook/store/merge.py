@@ -2,17 +2,30 @@
 
 Mentions resolve to entities (new ones are created, look-alikes go to review);
 each fact lands on every entity it is about, as a citation of an existing fact
-when it states the same claim, or as a new fact, flagged when it contradicts one.
+when it states the same claim with the same values, or as a new fact, flagged when it
+contradicts one. A new fact giving other values for what a live fact states updates it
+(the older source's fact moves to History) or, from a source of the same age or about
+the same past year, disputes it. What extraction resolved ("the company") becomes a
+link over the source's words (extract/wording.py).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
+from factbook.extract.wording import linked, words_of_links
 from factbook.models import Document, EntityKind, Extraction, Fact, KnownEntity, Mention
 from factbook.resolve.entities import EntityIndex
-from factbook.resolve.facts import Claim, canonical_text, conflicting, same_claim
+from factbook.resolve.facts import (
+    Claim,
+    about_the_past,
+    canonical_text,
+    conflicting,
+    same_claim,
+    same_matter,
+)
 from factbook.resolve.names import display_name, name_key
 from factbook.store.base import Citation, FactRecord, NewFact, Store
 from factbook.store.living import ACTIVE, SUPERSEDED, task_key
@@ -46,6 +59,7 @@ class Merger:
     note_path_for: Callable[[str, object], str]
     today: date
     _facts: dict[int, list[_Known]] = field(default_factory=dict)
+    _dates: dict[int, date | None] = field(default_factory=dict)
     _not_entities: set[str] | None = None
 
     def wanted(self, mentions: list[Mention]) -> list[Mention]:
@@ -92,7 +106,15 @@ class Merger:
         ids = {m.name: self.resolve(m, document, result) for m in mentions}
         for mention in mentions:
             self.store.link_document(doc_id, ids[mention.name], mention.count)
+        notes: dict[str, str | None] = {}
+
+        def target_of(name: str) -> str | None:
+            """The note a resolved mention links to (by its file name)."""
+            if name not in notes:
+                notes[name] = Path(self.store.entity(ids[name]).note_path).stem if name in ids else None
+            return notes[name]
         for fact in extraction.facts:
+            fact = replace(fact, text=linked(fact.text, target_of))
             subjects = sorted({ids[s] for s in fact.subjects if s in ids})
             for entity_id in subjects:
                 self.add_fact(entity_id, [s for s in subjects if s != entity_id], fact, doc_id,
@@ -133,7 +155,7 @@ class Merger:
     def add_fact(self, entity_id: int, counterparts: list[int], fact: Fact, doc_id: int,
                  origin: str, result: MergeResult, doc_date: date | None = None) -> None:
         """Cite an existing fact that states the same claim, or add a new one."""
-        claim = Claim(fact.text, frozenset(fact.figures), fact.event, fact.stance,
+        claim = Claim(words_of_links(fact.text), frozenset(fact.figures), fact.event, fact.stance,
                       frozenset(counterparts))
         everything = self.facts(entity_id)
         # Live facts first: a repeat cites the shown line rather than a tombstone of it.
@@ -163,6 +185,7 @@ class Merger:
         record.citations.append(Citation(doc_id, fact.text, passage))
         result.facts_added += 1
         self._flag_conflicts(entity_id, claim, record, existing, result)
+        self._update_or_dispute(entity_id, claim, record, doc_date, existing, result)
         if fact.confidence < LOW_CONFIDENCE:
             self.store.add_review_item("low-confidence", entity_id, None,
                                        f"low confidence ({fact.confidence:.2f}): {fact.text[:160]}",
@@ -179,14 +202,51 @@ class Merger:
             if known.record.id in record.conflicts:
                 continue
             if any(conflicting(claim, other) for other in known.claims):
-                self.store.add_conflict(record.id, known.record.id)
-                known.record.conflicts.append(record.id)
-                record.conflicts.append(known.record.id)
-                self.store.add_review_item("conflict", entity_id, None,
-                                           f"conflicting reports: {claim.text[:160]}", self.run_id,
-                                           fact_id=record.id)
-                result.conflicts += 1
-                result.review_items += 1
+                self._dispute(entity_id, claim, record, known.record, result)
+
+    def _dispute(self, entity_id: int, claim: Claim, record: FactRecord, other: FactRecord,
+                 result: MergeResult) -> None:
+        """Record that `record` and `other` disagree, with a review item."""
+        self.store.add_conflict(record.id, other.id)
+        other.conflicts.append(record.id)
+        record.conflicts.append(other.id)
+        self.store.add_review_item("conflict", entity_id, None,
+                                   f"conflicting reports: {claim.text[:160]}", self.run_id,
+                                   fact_id=record.id)
+        result.conflicts += 1
+        result.review_items += 1
+
+    def _update_or_dispute(self, entity_id: int, claim: Claim, record: FactRecord,
+                           doc_date: date | None, candidates: list[_Known],
+                           result: MergeResult) -> None:
+        """A new fact giving other values for what a live fact states: the newer source
+        supersedes the older (which moves to History), or, when the sources are of the
+        same age or disagree about one past period, the two are a conflict."""
+        for known in candidates:
+            old = known.record
+            if old.status != ACTIVE or old.id in record.conflicts or old.id == record.id \
+                    or any(c.document_id in {x.document_id for x in record.citations} for c in old.citations):
+                continue  # a document does not update or dispute itself
+            if not any(same_matter(claim, other) for other in known.claims):
+                continue
+            then = self._source_date(old)
+            if doc_date and then and doc_date != then and \
+                    not any(about_the_past(claim, other) for other in known.claims):
+                older, newer = (old, record) if then < doc_date else (record, old)
+                if older.status == ACTIVE:
+                    self.store.supersede(older.id, newer.id)
+                    older.status, older.superseded_by = SUPERSEDED, newer.id
+            else:
+                self._dispute(entity_id, claim, record, old, result)
+
+    def _source_date(self, fact: FactRecord) -> date | None:
+        """The date of the newest document that states `fact`."""
+        dates = []
+        for c in fact.citations:
+            if c.document_id not in self._dates:
+                self._dates[c.document_id] = self.store.document(c.document_id).date
+            dates.append(self._dates[c.document_id])
+        return max((d for d in dates if d), default=None)
 
     def _supersede(self, existing: list[_Known], new: FactRecord) -> None:
         """Move older facts about the same thing to History (or the new one, when it is older)."""
@@ -218,5 +278,5 @@ class _Known:
 def _claims(stored: FactRecord) -> list[Claim]:
     """A stored fact as the claims of each source that states it."""
     texts = [stored.text] + [c.claim for c in stored.citations if c.claim != stored.text]
-    return [Claim(t, frozenset(stored.figures), stored.event, stored.stance,
+    return [Claim(words_of_links(t), frozenset(stored.figures), stored.event, stored.stance,
                   frozenset(stored.counterparts)) for t in texts]

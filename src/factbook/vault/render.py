@@ -145,6 +145,16 @@ def inert(text: str) -> str:
     return _TAG.sub("\\#", text)
 
 
+def inert_linked(text: str) -> str:
+    """A stored fact's text made safe like `inert`, except for the links over the source's
+    words that merging put there (store/merge.py made a document's own links words)."""
+    pieces = _OWN_LINK.split(text)
+    return "".join(p if i % 2 else inert(p) for i, p in enumerate(pieces))
+
+
+_OWN_LINK = re.compile(r"(\[\[[^\[\]|#^\n]+(?:\|[^\[\]\n]+)?\]\])")
+
+
 def _cited(lookup: Lookup, fact: FactRecord) -> list[DocumentRecord]:
     docs = [lookup.document(c.document_id) for c in fact.citations]
     return sorted(docs, key=lambda d: (d.date or date.min, d.title))
@@ -156,7 +166,7 @@ def _fact_line(lookup: Lookup, fact: FactRecord, prefix: str = "") -> str:
     links = [link(d.note_path) for d in _cited(lookup, fact) if d.note_path]
     links += [extra for extra in fact.user_links if extra not in links]
     cites = f" ({', '.join(links)})" if links else ""
-    text = fact.user_text if fact.user_text is not None else inert(fact.text)
+    text = fact.user_text if fact.user_text is not None else inert_linked(fact.text)
     return f"- {prefix}{text}{cites} ^{fact.block_id}"
 
 

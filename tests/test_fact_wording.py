@@ -1,0 +1,218 @@
+"""Issue 13: every Key Facts line says what its source says (invented documents).
+
+- a line keeps its sentence's words; what factbook resolved is a link over them;
+- questions, greetings, first/second-person talk, timestamps and speaker labels are not facts;
+- a second source is cited only when it states the same values; other values are an
+  update (newer supersedes, older to History) or a conflict (same age);
+- bullets of a note about one entity are facts about it (issue 14 item 3).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from factbook.cli import init_vault
+from factbook.extract.offline import OfflineExtractor
+from factbook.pipeline import ingest
+from factbook.store import open_store
+
+CAPWORD = re.compile(r"\b[A-Z][A-Za-z0-9'’&-]{2,}")
+LINK = re.compile(r"\[\[([^\]|]*)(?:\|([^\]]*))?\]\]")
+
+
+def build(tmp_path: Path, files: dict[str, str]) -> Path:
+    inbox, root = tmp_path / "inbox", tmp_path / "vault"
+    inbox.mkdir()
+    for name, text in files.items():
+        (inbox / name).write_text(text, encoding="utf-8")
+    layout = init_vault(root)
+    store = open_store(layout.state_dir)
+    try:
+        ingest([inbox], layout, store, OfflineExtractor())
+    finally:
+        store.close()
+    return root
+
+
+def section(note: str, heading: str) -> list[str]:
+    out, inside = [], False
+    for line in note.splitlines():
+        if line.startswith("## "):
+            inside = line[3:].strip() == heading
+        elif inside and line.startswith("- "):
+            out.append(line[2:])
+    return out
+
+
+def note(root: Path, name: str) -> str:
+    found = [p for p in root.rglob(f"{name}.md") if "Sources" not in p.parts]
+    assert found, f"no note for {name}: {[p.name for p in root.rglob('*.md')]}"
+    return found[0].read_text(encoding="utf-8")
+
+
+def own_words(line: str) -> str:
+    """A fact line as a reader sees its claim: links as their words, citations dropped."""
+    line = re.sub(r"\s\(\[\[.*$", "", line)
+    return LINK.sub(lambda m: m.group(2) or m.group(1), line)
+
+
+KESTREL = """Kestrel Cold Storage expands in Ohio
+March 3, 2026
+
+Kestrel Cold Storage Inc said revenue rose 12 pct to $40 million in 2025. The company
+plans to open 3 new warehouses in Ohio by June 2026.
+
+Marlowe Freight Systems (MFS) signed a supply agreement with Kestrel Cold Storage Inc.
+MFS will add 40 refrigerated trucks to the Kestrel fleet this year.
+"""
+
+
+def test_a_resolved_reference_is_a_link_over_the_sources_words(tmp_path):
+    root = build(tmp_path, {"kestrel.txt": KESTREL})
+    facts = section(note(root, "Kestrel Cold Storage"), "Key Facts")
+    assert any("|The company]] plans to open 3 new warehouses" in f for f in facts), facts
+    mfs = section(note(root, "Marlowe Freight Systems"), "Key Facts")
+    assert any("[[Marlowe Freight Systems|MFS]] will add 40 refrigerated trucks" in f for f in mfs), mfs
+    source = " ".join(KESTREL.split())
+    for line in facts + mfs:
+        shown = LINK.sub(" ", re.sub(r"\s\^[\w-]+$", "", line))  # links aside: the source's words
+        foreign = [w for w in CAPWORD.findall(shown) if w not in source]
+        assert not foreign, f"words the source does not have: {foreign} in {line}"
+
+
+TRANSCRIPT = """WEBVTT
+
+00:00:01.000 --> 00:00:04.000
+<v Dana Whitlock>Good morning, everyone. How was the weekend?
+
+00:00:05.000 --> 00:00:09.000
+<v Omar Reyes>Great, thanks. We should probably get going, right?
+
+00:00:10.000 --> 00:00:16.000
+<v Omar Reyes>Brantley Foods Inc runs 14 distribution centers and its contract renews on March 31, 2027.
+
+00:00:17.000 --> 00:00:22.000
+<v Dana Whitlock>I think we can send you the figures by Friday.
+
+00:00:23.000 --> 00:00:28.000
+<v Omar Reyes>Did Brantley Foods sign the $250,000 order yet?
+"""
+
+
+def test_talk_is_not_a_fact_but_a_stated_fact_in_a_conversation_is(tmp_path):
+    root = build(tmp_path, {"call.vtt": TRANSCRIPT})
+    facts = section(note(root, "Brantley Foods"), "Key Facts")
+    assert any(own_words(f).startswith("Brantley Foods Inc runs 14 distribution centers") for f in facts), facts
+    for line in facts:
+        words = own_words(line)
+        assert "?" not in words and not re.search(r"\b(?:I|we|you|our)\b", words, re.I), line
+        assert not re.search(r"\d{1,2}:\d{2}", words) and not re.match(r"[A-Z]\w+ [A-Z]\w+:", words), line
+
+
+FIRST = """Pelican Analytics update
+May 4, 2026
+
+Pelican Analytics Inc employs 1,200 people across 9 offices.
+"""
+SECOND = """Pelican Analytics trims staff
+June 9, 2026
+
+Pelican Analytics Inc employs 1,150 people across 9 offices after the reorganisation.
+"""
+SAME_VALUES = """Pelican Analytics profile
+May 20, 2026
+
+Pelican Analytics Inc employs 1,200 people across 9 offices, a spokesperson said.
+"""
+SAME_DAY = """Union questions figures
+June 9, 2026
+
+The Northfield clerical union published its own count on Tuesday and asked members to
+attend a meeting in Leeds. By the union's count, Pelican Analytics Inc employs 1,300
+people across 9 offices. The union represents staff at several logistics firms.
+"""
+
+
+def test_a_citation_means_the_same_values_and_a_new_figure_supersedes_the_old(tmp_path):
+    root = build(tmp_path, {"a.txt": FIRST, "b.txt": SECOND, "c.txt": SAME_VALUES})
+    text = note(root, "Pelican Analytics")
+    facts, history = section(text, "Key Facts"), section(text, "History")
+    current = [f for f in facts if "1,150" in f]
+    assert len(current) == 1 and current[0].count("[[") == 1, facts  # one source states 1,150
+    assert not any("1,200" in f for f in facts), facts
+    old = [h for h in history if "1,200" in h]
+    assert len(old) == 1 and old[0].startswith("2026-05"), history
+    assert len(re.findall(r"\[\[2026-05", old[0])) == 2, old  # both sources that state 1,200
+
+
+def test_other_figures_from_a_source_of_the_same_age_are_a_conflict(tmp_path):
+    root = build(tmp_path, {"b.txt": SECOND, "d.txt": SAME_DAY})
+    text = note(root, "Pelican Analytics")
+    facts = section(text, "Key Facts")
+    assert any(f.startswith("⚠") and "1,150" in f for f in facts), facts
+    assert any(f.startswith("⚠") and "1,300" in f for f in facts), facts
+    assert "needs-review" in text.split("\n---", 1)[0]
+
+
+ACCOUNT_NOTE = """---
+customers: "[[Contoso Freight]]"
+date: 2026-04-14
+---
+# Discovery notes
+
+- The entire data lake is ~500PiB and grows 20% a year.
+- Budget for the migration is $1.2M, approved in March 2026.
+- Thanks all, great session!
+"""
+ONE_ON_ONE = """# 1:1 — Priya Raman — 2026-04-15
+
+- Moving to the Lisbon office on 1 June 2026.
+- Owns the 2027 renewal of 3 regional contracts.
+"""
+
+
+def test_bullets_without_a_subject_belong_to_the_notes_entity(tmp_path):
+    root = build(tmp_path, {"contoso.md": ACCOUNT_NOTE, "1-1 priya.md": ONE_ON_ONE})
+    contoso = section(note(root, "Contoso Freight"), "Key Facts")
+    assert any("500PiB" in f for f in contoso) and any("$1.2M" in f for f in contoso), contoso
+    assert not any("Thanks" in f for f in contoso)
+    priya = section(note(root, "Priya Raman"), "Key Facts")
+    assert any("3 regional contracts" in f for f in priya), priya
+
+
+PIPELINE = """# Pipeline review — 2026-04-06
+
+| Account | Stage | Amount | Close |
+|---|---|---|---|
+| Harlow Bakeries Ltd | 2 – Discovery | $90k ARR | ~~May 15~~ Jun 30 |
+
+## Notes
+- Harlow Bakeries: pilot order form sent to procurement on April 3.
+- The pilot at Harlow Bakeries Ltd covers 2 plants.
+"""
+
+
+def test_a_table_row_is_one_line_in_the_tables_words(tmp_path):
+    root = build(tmp_path, {"pipeline.md": PIPELINE})
+    facts = [own_words(f) for f in section(note(root, "Harlow Bakeries"), "Key Facts")]
+    assert any("stage: 2 – Discovery; amount: $90k ARR; close: Jun 30" in f for f in facts), facts
+    assert not any("May 15" in f for f in facts)  # struck out in the table
+    # The label is the subject: cut from the line, which sits on the account's note.
+    assert "Pilot order form sent to procurement on April 3." in facts, facts
+    assert not any(re.match(r"Harlow Bakeries:", f) for f in facts), facts
+
+
+LATER_PIPELINE = """# Pipeline review — 2026-05-04
+
+| Account | Stage | Amount | Close |
+|---|---|---|---|
+| Harlow Bakeries Ltd | 3 – Proposal | $120k ARR | Jul 31 |
+"""
+
+
+def test_a_newer_tables_row_updates_the_older_which_keeps_its_documents_date(tmp_path):
+    root = build(tmp_path, {"pipeline.md": PIPELINE, "later.md": LATER_PIPELINE})
+    text = note(root, "Harlow Bakeries")
+    facts, history = section(text, "Key Facts"), section(text, "History")
+    assert any("stage: 3 – Proposal" in f for f in facts), facts
+    assert any(h.startswith("2026-04-06: ") and "stage: 2 – Discovery" in h for h in history), history
