@@ -65,7 +65,7 @@ def test_meeting_note_tasks_and_decisions_reach_the_vault(cli, vault, tmp_path):
     [note] = _source_notes(vault)
     text = note.read_text(encoding="utf-8")
     tasks = [ln for ln in text.splitlines() if re.match(r"- \[[ x]\] ", ln)]
-    assert any(ln.startswith("- [ ] Send the pilot runbook to Harborline @Priya Raman 📅 2025-03-12 ⏫ #task")
+    assert any(ln.startswith("- [ ] Send the pilot runbook to Harborline @Priya Raman ⏫ 📅 2025-03-12 #task")
                for ln in tasks), tasks
     assert any(ln.startswith("- [ ] Confirm Q2 volumes @Marta Ilves 📅 2025-03-14 #task") for ln in tasks)
     assert any(ln.startswith("- [x] Book the QBR room @Marta Ilves ✅ 2025-03-03 #task") for ln in tasks)

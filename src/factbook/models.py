@@ -94,6 +94,10 @@ class Mention:
     kind: EntityKind = EntityKind.ORGANIZATION
     aliases: list[str] = field(default_factory=list)
     count: int = 1
+    org: str | None = None  # a person's organization, by the name the document uses for it
+    role: str | None = None  # a person's title or role, as written ("Director of Infrastructure")
+    email: str | None = None  # a person's e-mail address
+    relationship: str | None = None  # "colleague" (the vault owner's company) or None
 
 
 @dataclass
@@ -141,6 +145,14 @@ class Task:
     done_on: date | None = None
     subjects: list[str] = field(default_factory=list)
     passage: str = ""
+    # The other Obsidian Tasks fields, kept as written: ⏳ scheduled, 🛫 start, ➕ created,
+    # 🔁 recurrence ("every week"), and `[-]` / ❌ cancelled (a cancelled task is not done).
+    scheduled: date | None = None
+    start: date | None = None
+    created: date | None = None
+    recurrence: str | None = None
+    cancelled: bool = False
+    cancelled_on: date | None = None
 
 
 @dataclass

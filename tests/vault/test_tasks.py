@@ -13,7 +13,7 @@ from factbook.vault.tasks import format_task, parse_task_line
 def test_open_task_line():
     task = Task("Send the runbook", owner="Priya Raman", due=date(2025, 3, 12), priority="high")
     assert format_task(task, ["account/harborline-foods"]) == \
-        "- [ ] Send the runbook @Priya Raman 📅 2025-03-12 ⏫ #task #account/harborline-foods"
+        "- [ ] Send the runbook @Priya Raman ⏫ 📅 2025-03-12 #task #account/harborline-foods"
 
 
 def test_done_task_line():
@@ -67,7 +67,7 @@ def test_stored_record_gets_its_block_id_and_reads_back():
                         due=date(2025, 3, 12), priority="high", done=False, done_on=None,
                         entities=[], block_id="t-1a2b3c")
     line = format_task(record, ["task", "account/harborline-foods"])
-    assert line == ("- [ ] Send the runbook @Priya Raman 📅 2025-03-12 ⏫ #task "
+    assert line == ("- [ ] Send the runbook @Priya Raman ⏫ 📅 2025-03-12 #task "
                     "#account/harborline-foods ^t-1a2b3c")
     back = parse_task_line(line.replace("[ ]", "[x]"))
     assert (back.text, back.owner, back.done) == ("Send the runbook", "Priya Raman", True)

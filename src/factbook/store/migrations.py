@@ -236,3 +236,9 @@ CREATE TABLE dedup_bands (
 );
 CREATE INDEX dedup_bands_key ON dedup_bands(band_key);
 """))
+
+# Issue 15: the Obsidian Tasks fields beyond due/priority/done (scheduled, start, created,
+# recurrence, cancelled), kept as one JSON object so that a line reads back unchanged.
+MIGRATIONS.append(Migration("015_issue15_tasks", """
+ALTER TABLE tasks ADD COLUMN fields TEXT NOT NULL DEFAULT '{}'
+"""))
