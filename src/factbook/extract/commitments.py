@@ -89,13 +89,28 @@ def utterances(text: str, default_speaker: str | None = None) -> list[Utterance]
 def spoken_tasks(items: list[Utterance], participants: tuple[str, ...], anchor: date | None) -> list[Task]:
     """Tasks from sentences in which someone commits to doing something."""
     tasks: list[Task] = []
-    for item in items:
+    for index, item in enumerate(items):
         if item.text.endswith("?"):
             continue
         task = _self_commitment(item, anchor) or _named_commitment(item, participants, anchor)
         if task:
+            if task.due is None:
+                task.due = _due_said_next(items, index, anchor)
             tasks.append(task)
     return tasks
+
+
+def _due_said_next(items: list[Utterance], index: int, anchor: date | None) -> date | None:
+    """"I'll build a pricing model. I can have a first version by Friday the 25th.": the
+    date the same speaker gives in the next sentence, when it says "by" a date."""
+    if index + 1 >= len(items) or items[index + 1].speaker != items[index].speaker:
+        return None
+    following = items[index + 1].text
+    if not re.match(r"^(?:I|we|it|that|you)(?:'ll|’ll| will| can| should| could)?\b", following) \
+            or _SELF.search(following):
+        return None
+    due = find_due(following, anchor)
+    return due.due if due and re.match(r"(?:by|before|no later than)\b", due.phrase, re.I) else None
 
 
 def spoken_decisions(items: list[Utterance], anchor: date | None) -> list[Decision]:
