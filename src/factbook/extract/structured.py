@@ -17,17 +17,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from factbook.extract.commitments import (
+    ACTION_VERBS,
     commitment_task,
     resolve_person,
-    spoken_decisions,
     spoken_tasks,
     utterances,
 )
+from factbook.extract.decisions import heading_kind, spoken_decisions
 from factbook.extract.asks import document_asks
 from factbook.extract.due_dates import find_due
 from factbook.extract.routing import document_about, named_in, routable
 from factbook.models import Decision, Document, DocumentKind, EntityKind, Extraction, Mention, Task
-from factbook.sources.meeting_notes import section_kind
 from factbook.sources.speakers import is_speaker_label
 from factbook.vault.tasks import parse_task_line
 
@@ -172,7 +172,7 @@ def _take_line(items: StructuredItems, kind: str | None, line: str, document: Do
     if not bullet:
         return
     text = bullet.group("item").strip()
-    if kind == "actions":
+    if kind == "actions" or (kind != "decisions" and _assigned(text, participants)):
         found = action_item_task(text, document, me)
         if found:
             items.tasks.append(found)
@@ -180,6 +180,16 @@ def _take_line(items: StructuredItems, kind: str | None, line: str, document: Do
         items.decisions.append(Decision(text=_sentence(text), date=document.date, passage=text))
     elif kind == "facts":
         items.key_facts.append(_sentence(text))
+
+
+def _assigned(text: str, participants: tuple[str, ...]) -> bool:
+    """"Marcus to send the spec by Friday": a person, "to", an action verb."""
+    match = _NAME_TO.match(re.sub(r"^\*\*|\*\*", "", text))
+    if not match:
+        return False
+    verb = match.group("rest").split()[0].lower()
+    return verb in ACTION_VERBS and (resolve_person(match.group("name"), participants) is not None
+                                     or len(match.group("name").split()) == 1)
 
 
 def _enrich(task: Task, document: Document, participants: tuple[str, ...],
@@ -220,7 +230,7 @@ def _owner_around(text: str, participants: tuple[str, ...]) -> tuple[str | None,
 def _sections(text: str) -> list[tuple[str | None, list[str]]]:
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     for line in text.splitlines():
-        kind = section_kind(line)
+        kind = heading_kind(line)
         if kind or _HEADING.match(line):
             sections.append((kind, []))
             continue

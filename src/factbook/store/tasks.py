@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from factbook.models import Task
+from factbook.store.base import DecisionRecord
 
 # Field name -> kind ("date" is stored ISO, "text" and "flag" as they are).
 FIELD_KINDS = {"scheduled": "date", "start": "date", "created": "date", "recurrence": "text",
@@ -59,6 +60,14 @@ class TaskFieldsMixin:
     """Reading and writing a task's extra Tasks fields."""
 
     db: sqlite3.Connection
+
+    def decisions_for_document(self, document_id: int) -> list[DecisionRecord]:
+        """The decisions a document states, in order."""
+        rows = self.db.execute("SELECT * FROM decisions WHERE document_id = ? ORDER BY id",
+                               (document_id,))
+        return [DecisionRecord(id=r["id"], document_id=r["document_id"], text=r["text"],
+                               date=date.fromisoformat(r["date"]) if r["date"] else None,
+                               entities=json.loads(r["entities"])) for r in rows]
 
     def set_task_fields(self, task_id: int, task: Task | Any) -> None:
         """Store the scheduled/start/created/recurrence/cancelled fields of `task`."""
