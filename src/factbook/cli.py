@@ -486,6 +486,7 @@ def _root(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log wha
 # The answer commands (search, timeline, brief, mcp, watch) live in their own module;
 # importing it registers them on `app`.
 from factbook import cli_answers  # noqa: E402,F401  (registers commands)
+from factbook import cli_tasks  # noqa: E402,F401  (registers `factbook tasks`)
 
 
 def main() -> None:

@@ -41,7 +41,7 @@ _ORDINAL = "(?:" + "|".join(sorted(map(re.escape, ORDINAL_WORDS), key=len, rever
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a": 1, "an": 1}
 _COUNT = r"(\d{1,2}|one|two|three|four|five|six|a|an)"
 
-_LEAD = r"(?:(?:by|before|on|until|till|due|no later than|at the latest by|for)\s+)?(?:the\s+)?"
+_LEAD = r"(?:(?:by|before|on|until|till|due|no later than|at the latest by|for)\s+)?(?:the\s+)?(?:week of\s+(?:the\s+)?)?"
 _PATTERNS: list[tuple[str, str]] = [
     ("iso", r"(\d{4}-\d{2}-\d{2})"),
     ("written_ordinal", rf"((?:{_DAY},?\s+)?(?:{_MONTH}\s+(?:the\s+)?{_ORDINAL}|{_ORDINAL}\s+of\s+{_MONTH}))"),

@@ -217,6 +217,8 @@ def _owner_around(text: str, participants: tuple[str, ...]) -> tuple[str | None,
         if not match:
             continue
         name = next((match.group(g) for g in groups if match.group(g)), None)
+        if name and name.strip().lower() == "me":  # "Me: send the quote" in the user's notes
+            return "Me", match.group("rest").strip()
         if not name or is_speaker_label(name):
             continue
         name = name.strip()
