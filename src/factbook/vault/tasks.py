@@ -1,12 +1,13 @@
 """Obsidian Tasks syntax: writing a `Task` as a checklist line and reading one back.
 
-The line factbook writes: the text, the owner, then the Tasks fields in the order the
-Tasks plugin itself writes them (priority, 🔁 recurrence, ➕ created, 🛫 start,
-⏳ scheduled, 📅 due, ❌ cancelled, ✅ done), then tags and the block id:
+The line factbook writes is the line the Tasks plugin itself writes: the description
+(text, owner, tags), then the fields in the plugin's order (priority, 🔁 recurrence,
+➕ created, 🛫 start, ⏳ scheduled, 📅 due, ❌ cancelled, ✅ done), then the block id.
+Ticking it in Obsidian only changes the box and adds the ✅ date:
 
-    - [ ] Send the runbook @Priya Raman ⏫ 📅 2025-03-12 #task #account/harborline-foods ^t-1a2b3c
-    - [x] Book the rehearsal @Tomas Berg ✅ 2025-03-03 #task
-    - [-] Print the badges ❌ 2025-03-04 #task
+    - [ ] Send the runbook @Priya Raman #task #account/harborline-foods ⏫ 📅 2025-03-12 ^t-1a2b3c
+    - [x] Book the rehearsal @Tomas Berg #task ✅ 2025-03-03
+    - [-] Print the badges #task ❌ 2025-03-04
 
 A stored task (the store's `TaskRecord`) ends with its block id, so that a
 line the user ticks or edits in Obsidian is recognised when read back.
@@ -52,8 +53,8 @@ _BLOCK_ID = re.compile(r"\s+\^([\w-]+)\s*$")
 
 
 def format_task(task: Task | TaskRecord, tags: list[str]) -> str:
-    """`task` as one Obsidian Tasks line: text, @owner, the Tasks fields in the plugin's
-    order, tags, and the block id when `task` is a stored record.
+    """`task` as one Obsidian Tasks line: text, @owner, tags, the Tasks fields in the
+    plugin's order, and the block id when `task` is a stored record.
 
     `tags` are written after `#task`, with a `#` added when missing
     (e.g. ["account/harborline-foods"]).
@@ -63,6 +64,8 @@ def format_task(task: Task | TaskRecord, tags: list[str]) -> str:
     parts = [f"- [{state}]", _one_line(task.text)]
     if task.owner:
         parts.append(f"@{_one_line(task.owner)}")
+    written = ["#task"] + [t if t.startswith("#") else f"#{t}" for t in tags]
+    parts.extend(dict.fromkeys(t for t in written if t != "#"))
     if task.priority in PRIORITY_EMOJI:
         parts.append(PRIORITY_EMOJI[task.priority])
     recurrence = getattr(task, "recurrence", None)
@@ -72,8 +75,6 @@ def format_task(task: Task | TaskRecord, tags: list[str]) -> str:
         value = getattr(task, name, None)
         if value and (name != "done_on" or task.done) and (name != "cancelled_on" or cancelled):
             parts.append(f"{emoji} {value.isoformat()}")
-    written = ["#task"] + [t if t.startswith("#") else f"#{t}" for t in tags]
-    parts.extend(dict.fromkeys(t for t in written if t != "#"))
     block_id = getattr(task, "block_id", None)
     if block_id:
         parts.append(f"^{block_id}")
