@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from factbook.extract.commitments import Utterance, resolve_person
+from factbook.extract.commitments import Utterance, is_actionable, resolve_person
 from factbook.extract.due_dates import find_due
 from factbook.models import Document, DocumentKind, Task
 
@@ -30,7 +30,7 @@ _ASK = re.compile(
     rf"(?:it would be great|I'?d appreciate it) if you could|I need you to|we need you to|"
     rf"you(?:'ll| will) need to|you(?:'re|’re| are) (?:going to|gonna)|make sure (?:you|to))\s+(?P<verb>[a-z][a-z-]+)(?P<rest>(?:[^?!.]|\.(?=\w))*)",
     re.I)
-_LETS_HAVE = re.compile(r"\blet'?s have (?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)\s+"
+_LETS_HAVE = re.compile(r"\b(?i:let['’]?s have) (?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)\s+"
                         r"(?P<verb>[a-z][a-z-]+)(?P<rest>(?:[^?!.]|\.(?=\w))*)")
 _ACTION_ITEM = re.compile(r"\baction item(?:\s+for\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?))?"
                           r"\s*(?:is|:|-|–|—|,)\s*(?:to\s+)?(?P<verb>[a-z][a-z-]+)(?P<rest>(?:[^?!.]|\.(?=\w))*)", re.I)
@@ -49,10 +49,6 @@ _WITH_PERSON = {"tell", "give", "get", "show", "bring", "help", "put", "take", "
 _PRONOUN_OBJECT = re.compile(r"^\s*(?:(?:me|us)\s+)?(?:these|those|them|it|this|that)\b(?P<tail>.*)$",
                              re.I)
 _FOLLOWING = re.compile(r"^\s*(?:(?:me|us)\s+)?(?:the following|these documents|these items)\b", re.I)
-_FILLER = {"it", "that", "this", "these", "those", "them", "you", "me", "us", "something",
-           "anything", "stuff", "things", "one", "some", "so", "um", "uh", "the", "a", "an",
-           "there", "here", "now", "too", "again", "back", "up", "out", "on", "in", "for",
-           "to", "of", "and", "or", "with", "please", "okay", "ok", "all", "yeah", "well"}
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s+(?P<item>.+)$")
 
 
@@ -62,6 +58,7 @@ class Ask:
 
     addressee: str | None
     task: Task
+    kind: str = "ask"  # "ask" (of whoever is addressed), "named" ("let's have Sam …"), "item"
 
 
 def find_asks(sentence: str, anchor: date | None, asker: str | None = None,
@@ -78,22 +75,11 @@ def find_asks(sentence: str, anchor: date | None, asker: str | None = None,
                 continue
             task = _ask_task(verb, rest, anchor, asker, (context, after), sentence)
             if task is not None:
-                found.append(Ask(match.groupdict().get("name"), task))
+                kind = "ask" if pattern is _ASK else "named" if pattern is _LETS_HAVE else "item"
+                found.append(Ask(match.groupdict().get("name"), task, kind))
         if found:
             break
     return found
-
-
-def is_actionable(text: str) -> bool:
-    """True when `text` says what is to be done: a verb and at least one word of object
-    that is not a pronoun or filler ("Send the NDA", not "Check it", "Finish", "Then")."""
-    words = re.findall(r"[A-Za-z0-9][\w'’-]*", text)
-    if len(words) < 2:
-        return False
-    content = [w for w in words[1:] if w.lower() not in _FILLER]
-    if not content:
-        return False
-    return len(words) >= 3 or len(content[0]) > 3
 
 
 def _person_first(verb: str, rest: str) -> bool:
@@ -172,9 +158,13 @@ def document_asks(document: Document, items: list[Utterance], participants: tupl
         cursor = max(cursor, at)
         asker = item.speaker
         for ask in find_asks(item.text, document.date, asker=asker, context=context, after=after):
-            owner = _addressee(ask.addressee, document, items, index, greeted, participants, me)
-            if owner is None or (asker and owner == asker):
-                continue
+            if ask.kind == "ask":
+                owner = _addressee(ask.addressee, document, items, index, greeted, participants, me)
+                if owner is None or (asker and owner == asker):
+                    continue
+            else:  # "let's have Sam …", "action item for Sam: …" (or for nobody in particular)
+                owner = resolve_person(ask.addressee, participants) or ask.addressee \
+                    if ask.addressee else None
             ask.task.owner = owner
             tasks.append(ask.task)
     return tasks

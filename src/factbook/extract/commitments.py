@@ -37,7 +37,9 @@ _NAMED = re.compile(rf"\b(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)\s+(?:w
 _NOT_TASK_VERBS = {"be", "have", "say", "think", "guess", "bet", "admit", "need", "want", "like",
                    "love", "hate", "mention", "keep", "stop", "leave", "see", "tell", "get", "do",
                    "let", "probably", "not", "never", "still", "also", "assume", "wait", "hear",
-                   "take", "go", "come", "defer", "pass", "stick", "start", "walk", "talk"}
+                   "take", "go", "come", "defer", "pass", "stick", "start", "walk", "talk", "know",
+                   "try", "figure", "show", "make", "give", "put", "check", "understand", "look",
+                   "repeat", "move", "stay", "remind", "wonder", "explain", "read"}
 ACTION_VERBS = {"send", "share", "book", "schedule", "draft", "prepare", "review", "follow",
                 "set", "circulate", "update", "confirm", "organize", "organise", "reach", "call",
                 "email", "e-mail", "write", "finalize", "finalise", "check", "own", "lead",
@@ -57,6 +59,11 @@ _DECISION = re.compile(
     r"|\bwe(?:'re|’re| are) going (?:with|ahead)\b|\bwe(?:'ll|’ll| will) go (?:with|ahead)\b"
     r"|\b(?:the )?decision (?:is|was) to\b|^(?:decision|decided|agreed)\s*:", re.I)
 _NEGATED = re.compile(r"\b(?:not|n't|n’t|yet to|no decision|undecided)\b", re.I)
+
+_FILLER = {"it", "that", "this", "these", "those", "them", "you", "me", "us", "something",
+           "anything", "stuff", "things", "one", "some", "so", "um", "uh", "the", "a", "an",
+           "there", "here", "now", "too", "again", "back", "up", "out", "on", "in", "for",
+           "to", "of", "and", "or", "with", "please", "okay", "ok", "all", "yeah", "well"}
 
 
 @dataclass
@@ -131,6 +138,18 @@ def commitment_task(text: str, participants: tuple[str, ...], anchor: date | Non
     return _self_commitment(item, anchor) or _named_commitment(item, participants, anchor)
 
 
+def is_actionable(text: str) -> bool:
+    """True when `text` says what is to be done: a verb and at least one word of object
+    that is not a pronoun or filler ("Send the NDA", not "Check it", "Finish", "Then")."""
+    words = re.findall(r"[A-Za-z0-9][\w'’-]*", text)
+    if len(words) < 2:
+        return False
+    content = [w for w in words[1:] if w.lower() not in _FILLER]
+    if not content:
+        return False
+    return len(words) >= 3 or len(content[0]) > 3
+
+
 def resolve_person(name: str, participants: tuple[str, ...]) -> str | None:
     """The participant `name` refers to (full, first or last name), or None."""
     wanted = name.strip().lower()
@@ -163,11 +182,13 @@ def _named_commitment(item: Utterance, participants: tuple[str, ...], anchor: da
     return None
 
 
-def _task(match: re.Match[str], owner: str | None, sentence: str, anchor: date | None) -> Task:
+def _task(match: re.Match[str], owner: str | None, sentence: str, anchor: date | None) -> Task | None:
     action = f"{match.group('verb')}{match.group('rest')}"
     due = find_due(action, anchor)
     if due:
         action = action.replace(due.phrase, " ")
+    if not is_actionable(action):
+        return None
     return Task(text=_tidy(action), owner=owner, due=due.due if due else None,
                 priority="high" if re.search(r"\b(?:urgent|asap|top priority)\b", sentence, re.I)
                 else None, passage=sentence)

@@ -53,7 +53,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("today", r"(today|tonight|end of (?:the )?day|eod)"),
     ("next_weekday", rf"(next\s+{_DAY})"),
     ("weekday", rf"((?:this\s+(?:coming\s+)?)?{_DAY}(?:\s+(?:morning|afternoon|evening))?)"),
-    ("end_of_week", r"(end of (?:the |this )?week|eow|the weekend)"),
+    ("end_of_week", r"(end of (?:the |this )?week|eow|the weekend|this week|later this week)"),
     ("next_week", r"((?:end of |early |later |sometime )?next week)"),
     ("end_of_month", r"(end of (?:the |this )?month|eom|month[- ]end)"),
     ("in_days", rf"((?:in|within) {_COUNT} (day|week|month)s?)"),
