@@ -23,13 +23,16 @@ from factbook.extract.due_dates import find_due
 from factbook.models import Document, DocumentKind, Task
 
 _LEAD = r"(?:^|(?<=[,;:—–])\s*|\b(?:and|also|so|but|then|separately|finally|lastly)\b,?\s+)"
-_NAME = r"(?:(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?),\s+)?"
+_NAME = r"(?:(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)(?:,|:|\s+[-–—])\s+)?"
 _ASK = re.compile(
     rf"{_LEAD}{_NAME}(?:(?:could|can|would|will)\s+you(?:\s+guys)?(?:\s+(?:please|also|maybe|perhaps|"
     rf"possibly|quickly|just))*|would you mind|(?:please|kindly)(?:\s+(?:also|do))?|"
     rf"(?:it would be great|I'?d appreciate it) if you could|I need you to|we need you to|"
     rf"you(?:'ll| will) need to|you(?:'re|’re| are) (?:going to|gonna)|make sure (?:you|to))\s+(?P<verb>[a-z][a-z-]+)(?P<rest>(?:[^?!.]|\.(?=\w))*)",
     re.I)
+# "Marisol and I would like to see a proposal for …": what the writer wants sent to them.
+_WANT = re.compile(r"\b(?:I|we|[A-Z][a-z]+ and I)(?:'d|’d| would) (?:like|love) to (?:see|get|receive|have)\s+"
+                   r"(?P<rest>(?:a|an|the|your|some)\s(?:[^?!.]|\.(?=\w))*)")
 _LETS_HAVE = re.compile(r"\b(?i:let['’]?s have) (?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)\s+"
                         r"(?P<verb>[a-z][a-z-]+)(?P<rest>(?:[^?!.]|\.(?=\w))*)")
 _ACTION_ITEM = re.compile(r"\baction item(?:\s+for\s+(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?))?"
@@ -45,7 +48,7 @@ _NOT_ASKS = frozenset({
     "hello", "thanks", "thank", "sorry", "not", "also", "just", "still", "maybe", "you",
 })
 # Verbs that take a person first: "tell Hannah …", "give me …", "get me …", "show Marcus …".
-_WITH_PERSON = {"tell", "give", "get", "show", "bring", "help", "put", "take", "make"}
+_WITH_PERSON = {"tell", "give", "get", "show", "bring", "help", "put", "take", "make", "let"}
 _PRONOUN_OBJECT = re.compile(r"^\s*(?:(?:me|us)\s+)?(?:these|those|them|it|this|that)\b(?P<tail>.*)$",
                              re.I)
 _FOLLOWING = re.compile(r"^\s*(?:(?:me|us)\s+)?(?:the following|these documents|these items)\b", re.I)
@@ -67,15 +70,15 @@ def find_asks(sentence: str, anchor: date | None, asker: str | None = None,
     before the sentence) gives the things a "these" or "them" stands for, `after` (the
     text after it) those "the following" stands for."""
     found: list[Ask] = []
-    for pattern in (_ASK, _LETS_HAVE, _ACTION_ITEM):
+    for pattern in (_ASK, _LETS_HAVE, _ACTION_ITEM, _WANT):
         for match in pattern.finditer(sentence):
-            verb = match.group("verb").lower()
+            verb = match.group("verb").lower() if pattern is not _WANT else "send"
             rest = match.group("rest")
             if pattern is _ASK and (verb in _NOT_ASKS and not _person_first(verb, rest)):
                 continue
             task = _ask_task(verb, rest, anchor, asker, (context, after), sentence)
             if task is not None:
-                kind = "ask" if pattern is _ASK else "named" if pattern is _LETS_HAVE else "item"
+                kind = "ask" if pattern in (_ASK, _WANT) else "named" if pattern is _LETS_HAVE else "item"
                 found.append(Ask(match.groupdict().get("name"), task, kind))
         if found:
             break
@@ -86,7 +89,8 @@ def _person_first(verb: str, rest: str) -> bool:
     """"tell Hannah about it", "give me the list": a verb that takes a person, then a thing."""
     return verb in _WITH_PERSON and bool(
         re.match(r"\s+(?:me|us|him|her|them|[A-Z][a-z]+)\s+(?:the|a|an|your|our|their|his|her|"
-                 r"about|know|what|when|whether|if|access|some|\w+s\b)", rest))
+                 r"about|know|what|when|whether|if|access|some|\w+s\b)", rest)) \
+        and (verb != "let" or bool(re.match(r"\s+\S+\s+know\b(?!\s+(?:if|in case|should|whenever|when you))", rest)))
 
 
 def _ask_task(verb: str, rest: str, anchor: date | None, asker: str | None,
@@ -166,8 +170,22 @@ def document_asks(document: Document, items: list[Utterance], participants: tupl
                 owner = resolve_person(ask.addressee, participants) or ask.addressee \
                     if ask.addressee else None
             ask.task.owner = owner
+            ask.task.due = ask.task.due or _due_given_next(items, index, document.date)
             tasks.append(ask.task)
     return tasks
+
+
+def _due_given_next(items: list[Utterance], index: int, anchor: date | None) -> date | None:
+    """"… a proposal for the rollout. Can you get it to us by Friday, November 6?": the
+    date the same writer puts on "it" right after the ask."""
+    for later in items[index + 1:index + 4]:
+        if later.speaker != items[index].speaker:
+            return None
+        if re.search(r"\b(?:it|them|this|that)\b", later.text):
+            due = find_due(later.text, anchor)
+            if due and re.match(r"(?:by|before|no later than)\b", due.phrase, re.I):
+                return due.due
+    return None
 
 
 def _greeted(document: Document) -> str | None:

@@ -38,8 +38,7 @@ _NOT_TASK_VERBS = {"be", "have", "say", "think", "guess", "bet", "admit", "need"
                    "love", "hate", "mention", "keep", "stop", "leave", "see", "tell", "get", "do",
                    "let", "probably", "not", "never", "still", "also", "assume", "wait", "hear",
                    "take", "go", "come", "defer", "pass", "stick", "start", "walk", "talk", "know",
-                   "try", "figure", "show", "make", "give", "put", "check", "understand", "look",
-                   "repeat", "move", "stay", "remind", "wonder", "explain", "read"}
+                   "try", "figure", "understand", "repeat", "stay", "remind", "wonder", "read"}
 ACTION_VERBS = {"send", "share", "book", "schedule", "draft", "prepare", "review", "follow",
                 "set", "circulate", "update", "confirm", "organize", "organise", "reach", "call",
                 "email", "e-mail", "write", "finalize", "finalise", "check", "own", "lead",
@@ -49,6 +48,11 @@ ACTION_VERBS = {"send", "share", "book", "schedule", "draft", "prepare", "review
                 "test", "ship", "deploy", "document", "summarize", "summarise", "forward", "invite",
                 "set up", "book", "reserve", "pull", "build", "reply", "respond", "ask", "chase",
                 "double-check", "escalate", "negotiate", "price", "quote", "rerun", "re-run"}
+# "get you the list", "talk to Jess about the difference": verbs that are tasks when they
+# deliver something to someone or take something up with someone.
+_DELIVERS = re.compile(r"^(?:get|give|show)\s+(?:you|me|us|him|her|them|[A-Z][a-z]+)\s+(?:the|a|an|our|your|their|"
+                       r"some|proper|final|full|updated|revised|new)\b"
+                       r"|^(?:talk|speak)\s+(?:to|with)\s+[A-Z][a-z]+.*\babout\b\s+\S+\s+\S+", re.I)
 _NOT_NAMES = {"we", "they", "it", "this", "that", "there", "he", "she", "you", "everyone",
               "someone", "nobody", "somebody", "who", "which", "what", "the", "a", "an", "and",
               "but", "so", "then", "team", "legal", "finance", "sales", "marketing", "it'll"}
@@ -162,7 +166,10 @@ def resolve_person(name: str, participants: tuple[str, ...]) -> str | None:
 
 def _self_commitment(item: Utterance, anchor: date | None) -> Task | None:
     match = _SELF.search(item.text)
-    if not match or match.group("verb").lower() in _NOT_TASK_VERBS:
+    if not match:
+        return None
+    verb = match.group("verb").lower()
+    if verb in _NOT_TASK_VERBS and not _DELIVERS.match(f"{verb}{match.group('rest')}"):
         return None
     return _task(match, item.speaker, item.text, anchor)
 
