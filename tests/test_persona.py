@@ -113,8 +113,8 @@ def test_the_recorders_own_me_turns_in_a_transcript_are_the_user(tmp_path):
                     "00:00:05.000 --> 00:00:08.000\n<v Them>Sure, I will review it next week.\n\n"
                     "00:00:09.000 --> 00:00:12.000\n<v Jonas Feld>I will share the latency logs tomorrow.\n",
                     encoding="utf-8")
-    assert _tasks(path, DANA) == {"Send the pricing sheet": "Me", "Review it": None,
-                                  "Share the latency logs": "Jonas Feld"}
+    # issue 15: "I will review it" says no more than "review it": a fragment, not a task
+    assert _tasks(path, DANA) == {"Send the pricing sheet": "Me", "Share the latency logs": "Jonas Feld"}
     assert _tasks(path, None)["Send the pricing sheet"] is None  # "Me" is only a label without a persona
 
 

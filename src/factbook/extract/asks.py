@@ -205,7 +205,34 @@ def _addressee(named: str | None, document: Document, items: list[Utterance], in
         sender = items[index].speaker
         return me if me and sender and sender != me else None
     speaker = items[index].speaker
+    named_before = _named_in_turn(items, index, participants)
+    if named_before:
+        return named_before
     for later in items[index + 1:]:
-        if later.speaker and later.speaker != speaker:
+        if later.speaker and later.speaker != speaker and not _BACKCHANNEL.match(later.text):
             return later.speaker
+    return None
+
+
+_BACKCHANNEL = re.compile(r"^(?:mm+-?hmm+|uh-?huh|okay|ok|yeah|yes|sure|right|i see|alright|hmm+)[.!]?$",
+                          re.I)
+
+
+def _named_in_turn(items: list[Utterance], index: int, participants: tuple[str, ...]) -> str | None:
+    """"For the designer, which is Hamed, … you are going to …": a participant the speaker
+    named just before (backchannels of others in between do not end the turn)."""
+    speaker = items[index].speaker
+    for earlier in reversed(items[max(0, index - 4):index + 1]):
+        if earlier.speaker != speaker:
+            if _BACKCHANNEL.match(earlier.text):
+                continue
+            break
+        if earlier is not items[index] and earlier.text.endswith("?"):
+            break  # an earlier question was its own ask, to whoever it named
+        for person in participants:
+            if person == speaker:
+                continue
+            first = person.split()[0]
+            if re.search(rf"\b{re.escape(first)}\b", earlier.text):
+                return person
     return None

@@ -48,6 +48,23 @@ ACTION_VERBS = {"send", "share", "book", "schedule", "draft", "prepare", "review
                 "test", "ship", "deploy", "document", "summarize", "summarise", "forward", "invite",
                 "set up", "book", "reserve", "pull", "build", "reply", "respond", "ask", "chase",
                 "double-check", "escalate", "negotiate", "price", "quote", "rerun", "re-run"}
+# Verbs of work a spoken "I'll …" commits to (beyond ACTION_VERBS): a sentence such as
+# "I'll appreciate it" or "I'll recognise it" is talk, not a task.
+WORK_VERBS = ACTION_VERBS | {
+    "add", "analyse", "analyze", "annotate", "assess", "attach", "bring", "calculate", "change",
+    "clean", "compare", "complete", "configure", "connect", "contribute", "convert", "copy",
+    "correct", "cover", "debug", "define", "design", "discuss", "distribute", "do", "download",
+    "edit", "email", "enter", "estimate", "evaluate", "extend", "fill", "find", "finish", "format",
+    "gather", "help", "implement", "import", "include", "inform", "inject", "install", "introduce",
+    "join", "label", "list", "log", "map", "measure", "mention", "merge", "modify", "move",
+    "note", "notify", "outline", "paste", "plan", "post", "process", "produce", "propose",
+    "publish", "record", "reconcile", "recycle", "register", "remove", "rename", "replace",
+    "report", "request", "research", "reschedule", "revise", "rewrite", "sell", "settle",
+    "setup", "show", "sort", "specify", "start", "study", "supply", "support", "train",
+    "transcribe", "translate", "try", "upload", "validate", "verify", "walk", "work", "give",
+    "get", "talk", "speak", "make", "take", "tell", "upgrade", "align", "host", "block",
+    "continue", "search", "explore", "resend", "restart", "rerun", "retry", "select", "pick",
+}
 # "get you the list", "talk to Jess about the difference": verbs that are tasks when they
 # deliver something to someone or take something up with someone.
 _DELIVERS = re.compile(r"^(?:get|give|show)\s+(?:you|me|us|him|her|them|[A-Z][a-z]+)\s+(?:the|a|an|our|your|their|"
@@ -169,8 +186,11 @@ def _self_commitment(item: Utterance, anchor: date | None) -> Task | None:
     if not match:
         return None
     verb = match.group("verb").lower()
-    if verb in _NOT_TASK_VERBS and not _DELIVERS.match(f"{verb}{match.group('rest')}"):
+    said = f"{verb}{match.group('rest')}"
+    if verb not in WORK_VERBS or (verb in _NOT_TASK_VERBS and not _DELIVERS.match(said)):
         return None
+    if re.match(r"ask (?:you|everyone|all of you|you all|everybody)\b", said, re.I):
+        return None  # "I'll ask you to do some work": the assignments follow
     return _task(match, item.speaker, item.text, anchor)
 
 
