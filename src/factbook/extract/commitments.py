@@ -214,14 +214,26 @@ def _task(match: re.Match[str], owner: str | None, sentence: str, anchor: date |
     due = find_due(action, anchor)
     if due:
         action = action.replace(due.phrase, " ")
-    if not is_actionable(action):
+    if not is_actionable(action) or _IN_THE_CALL.search(action):
         return None
     return Task(text=_tidy(action), owner=owner, due=due.due if due else None,
                 priority="high" if re.search(r"\b(?:urgent|asap|top priority)\b", sentence, re.I)
                 else None, passage=sentence)
 
 
+# Where a spoken task's own words end: "send the deck, and then I'll …", "fix it, because …".
+_CLAUSE_END = re.compile(r"\s*(?:,\s*(?:and then|and I|but|because|so|which|if|I think|I guess|um|uh)\b"
+                         r"|\s[-–—]\s|\s+(?:because|but I|and I'll|and I will|so that we)\b)", re.I)
+# Done during the call itself, not after it: "I'll share my screen", "I'll paste the link here".
+_IN_THE_CALL = re.compile(r"\b(?:screen|chat|right now|in a second|in a minute|here|this video|"
+                          r"the recording|disconnect|end meeting)\b", re.I)
+
+
 def _tidy(text: str) -> str:
+    text = re.sub(r"\b(\w+)(?:,?\s+\1\b)+", r"\1", text, flags=re.I)  # "the the", "I, I"
+    end = _CLAUSE_END.search(text)
+    if end and len(text[:end.start()].split()) >= 3:
+        text = text[:end.start()]
     text = re.sub(r"\s+", " ", text).strip(" ,;:-—")
     text = re.sub(r"\s+(?:okay|ok|then|as well|for sure)$", "", text, flags=re.I)
     text = re.sub(r"\s+([,.;:])", r"\1", text).rstrip(",;:")
