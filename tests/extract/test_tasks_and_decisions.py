@@ -134,3 +134,11 @@ def test_a_meeting_is_about_its_external_participants_organizations_and_title():
     extraction = merge_structured(doc, Extraction(mentions=mentions), ME)
     [task] = extraction.tasks
     assert task.owner == "Me" and task.subjects == about  # never the person "Omar"
+
+
+def test_lets_and_going_to_decisions():
+    said = [Utterance("Reza", "So let's simply forget plan A."),
+            Utterance("Fabien", "We are going to sell this remote control for twenty five Euro."),
+            Utterance("Fabien", "So, let's talk about money.")]
+    assert [d.text for d in spoken_decisions(said, DAY)] == [
+        "Let's simply forget plan A.", "We are going to sell this remote control for twenty five Euro."]

@@ -39,7 +39,14 @@ _TRIGGER = re.compile(
     r"|\bwe(?:'re|’re| are) going (?:with|ahead)\b|\bwe(?:'ll|’ll| will) go (?:with|ahead)\b"
     r"|\bso we go with\b|\bwe go with\b|\bwe(?:'ll|’ll| will) stick with\b"
     r"|\b(?:the )?(?:final )?decision (?:is|was) (?:to|that)\b|\bfinal decision\b"
-    r"|\bit(?:'s|’s| is) decided\b|^(?:decision|decided|agreed|resolved)\s*[:,-]", re.I)
+    r"|\bit(?:'s|’s| is) decided\b|^(?:decision|decided|agreed|resolved)\s*[:,-]"
+    # "let's simply forget plan A", "let's not organize a panel", "let's keep the alarm"
+    r"|\blet['’]?s\s+(?:(?:just|simply|then|all)\s+)?(?:(?:not|no)\s+)?"
+    r"(?:forget|drop|skip|keep|use|stick|choose|pick|remove|include|adopt|cancel|postpone|"
+    r"switch|target|stay|leave|fix|settle|make it|put it|organi[sz]e|sell|price|limit|cap)\b"
+    # "we are going to sell it for twenty five Euro", "we're gonna use fruit colours"
+    r"|\bwe(?:'re|’re| are)\s+(?:going to|gonna)\s+(?:use|sell|adopt|target|include|remove|"
+    r"drop|keep|stick|price|make it)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not yet|n't|n’t|yet to|no decision|undecided|haven't decided|"
                       r"didn't decide|need to (?:make a )?decid|have to decide|if we (?:decide|agree)|"
                       r"whether we|do we|did we|should we|can we)\b", re.I)
