@@ -111,7 +111,7 @@ def is_decision_text(text: str) -> bool:
     """True when `text` states something: three or more words, two of them more than
     function words, and not cut off mid-phrase ("We agreed that actually the." is not)."""
     words = re.findall(r"[A-Za-z0-9][\w'’%$.-]*", text.rstrip(". "))
-    if len(words) < 2 or words[-1].lower().rstrip(".") in _DANGLING:
+    if len(words) < 2 or words[-1].rstrip(".") in _DANGLING:  # "plan A" is not cut off
         return False
     return sum(1 for w in words if w.lower() not in _STOP) >= 2
 
