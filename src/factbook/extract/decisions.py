@@ -113,7 +113,7 @@ def is_decision_text(text: str) -> bool:
     words = re.findall(r"[A-Za-z0-9][\w'’%$.-]*", text.rstrip(". "))
     if len(words) < 2 or words[-1].rstrip(".") in _DANGLING:  # "plan A" is not cut off
         return False
-    return sum(1 for w in words if w.lower() not in _STOP) >= 2
+    return sum(1 for w in words if w.lower() not in _STOP or w.isupper()) >= 2
 
 
 def _after_trigger(sentence: str) -> str:
