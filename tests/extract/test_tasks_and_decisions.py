@@ -142,3 +142,12 @@ def test_lets_and_going_to_decisions():
             Utterance("Fabien", "So, let's talk about money.")]
     assert [d.text for d in spoken_decisions(said, DAY)] == [
         "Let's simply forget plan A.", "We are going to sell this remote control for twenty five Euro."]
+
+
+def test_an_asks_due_date_can_come_in_the_next_sentence():
+    doc = _email("Hi Lena,\n\nCan you reconcile the user count with Omar before the quote goes final? "
+                 "Ideally by Monday the 9th - we need it for sizing.\n\nJess", "Jess Moreau",
+                 "Jess Moreau <jess@brightmoor.example>, Lena Ostrova <lena@brightmoor.example>")
+    [task] = structured_items(doc, ME).tasks
+    assert (task.text, task.owner, task.due) == (
+        "Reconcile the user count with Omar before the quote goes final", "Me", date(2026, 3, 9))

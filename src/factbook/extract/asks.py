@@ -181,7 +181,8 @@ def _due_given_next(items: list[Utterance], index: int, anchor: date | None) -> 
     for later in items[index + 1:index + 4]:
         if later.speaker != items[index].speaker:
             return None
-        if re.search(r"\b(?:it|them|this|that)\b", later.text):
+        if re.search(r"\b(?:it|them|this|that)\b|^(?:ideally|preferably|hopefully|if possible)\b",
+                     later.text, re.I):
             due = find_due(later.text, anchor)
             if due and re.match(r"(?:by|before|no later than)\b", due.phrase, re.I):
                 return due.due
