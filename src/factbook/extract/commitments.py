@@ -28,7 +28,9 @@ _FROM = re.compile(r"^\*\*From:\*\*\s*(?P<name>[^—\n]+?)\s*(?:—.*)?$")
 _ADVERBS = r"(?:(?:also|then|just|definitely|certainly|quickly|personally|happily|gladly|" \
            r"go ahead and|make sure to|try to|try and|be sure to)\s+)*"
 _SELF = re.compile(rf"\b(?:I'll|I’ll|I will|I'm going to|I’m going to|I am going to|I'm gonna|"
-                   rf"let me|I can take care of|I've agreed to|I promise to)\s+{_ADVERBS}"
+                   rf"let me|I can take care of|I've agreed to|I promise to|"
+                   rf"I (?:still |also |will |'ll )?(?:need|have) to|I plan to|I(?:'m| am) planning to|"
+                   rf"I should be able to|I(?:'m| am) supposed to|I was thinking to)\s+{_ADVERBS}"
                    rf"(?P<verb>[a-z]+)(?P<rest>[^.?!]*)", re.I)
 _NAMED = re.compile(rf"\b(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)\s+(?:will|'ll|’ll|is going to|"
                     rf"is gonna|has agreed to|agreed to|promised to|offered to|volunteered to)\s+"
@@ -67,7 +69,7 @@ WORK_VERBS = ACTION_VERBS | {
 }
 # "get you the list", "talk to Jess about the difference": verbs that are tasks when they
 # deliver something to someone or take something up with someone.
-_DELIVERS = re.compile(r"^(?:get|give|show)\s+(?:you|me|us|him|her|them|[A-Z][a-z]+)\s+(?:the|a|an|our|your|their|"
+_DELIVERS = re.compile(r"^get back to\s+\w+\s+\w+|^(?:get|give|show)\s+(?:you|me|us|him|her|them|[A-Z][a-z]+)\s+(?:the|a|an|our|your|their|"
                        r"some|proper|final|full|updated|revised|new)\b"
                        r"|^(?:talk|speak)\s+(?:to|with)\s+[A-Z][a-z]+.*\babout\b\s+\S+\s+\S+", re.I)
 _NOT_NAMES = {"we", "they", "it", "this", "that", "there", "he", "she", "you", "everyone",
