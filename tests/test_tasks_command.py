@@ -44,3 +44,23 @@ def test_unknown_account_and_bad_date_are_one_clear_line(cli, vault, tmp_path):
     assert result.exit_code == 2 and "no entity called 'Nowhere Ltd'" in result.output
     result = cli("tasks", "--vault", vault, "--due-before", "next week")
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_a_meetings_decisions_reach_its_account_and_its_source_note(cli, vault, tmp_path):
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "2026-04-28 Quillmark Foods pilot review.md").write_text(
+        "# Quillmark Foods pilot review\n\nAttendees: Priya Raman, Lena Ostrova\n\n"
+        "## Summary\n\nQuillmark Foods Inc. said it runs nine warehouses.\n\n"
+        "## Decisions (what we agreed)\n\n- Three pilot sites, Dayton first\n\n"
+        "## Action items\n\n- Priya to send the dock plan by Friday\n", encoding="utf-8")
+    assert cli("init", vault, "--no-interactive", "--name", "Lena Ostrova").exit_code == 0
+    assert cli("ingest", inbox, "--vault", vault).exit_code == 0
+    account = next((vault / "Accounts").glob("Quillmark*.md")).read_text(encoding="utf-8")
+    decisions = account.split("## Key Decisions", 1)[1].split("\n## ", 1)[0]
+    assert "Three pilot sites, Dayton first" in decisions
+    source = next((vault / "Sources").rglob("*.md")).read_text(encoding="utf-8")
+    assert "- Three pilot sites, Dayton first" in source.split("## Decisions", 1)[1]
+    [task] = [ln for ln in source.splitlines() if ln.startswith("- [ ] ")]
+    assert task.startswith("- [ ] Send the dock plan @Priya Raman #task #account/quillmark-foods")
+    assert "📅 2026-05-01" in task
