@@ -151,3 +151,14 @@ def test_an_asks_due_date_can_come_in_the_next_sentence():
     [task] = structured_items(doc, ME).tasks
     assert (task.text, task.owner, task.due) == (
         "Reconcile the user count with Omar before the quote goes final", "Me", date(2026, 3, 9))
+
+
+def test_an_item_goes_to_what_it_names_and_to_the_main_organization_only_as_a_last_resort():
+    note = ("# Pipeline review\n\n## Action items\n- [ ] Set up the internal Lighthouse kickoff\n"
+            "- [ ] Update the forecast\n")
+    doc = Document(path="/p.md", sha256="p", kind=DocumentKind.MEETING_NOTES, title="Pipeline review",
+                   text=note, date=DAY)
+    mentions = [Mention("Project Lighthouse", EntityKind.PROJECT), Mention("Vantor Group", count=3)]
+    tasks = {t.text: t.subjects for t in merge_structured(doc, Extraction(mentions=mentions), ME).tasks}
+    assert tasks == {"Set up the internal Lighthouse kickoff": ["Project Lighthouse"],
+                     "Update the forecast": ["Vantor Group"]}

@@ -5,8 +5,10 @@ A document is about
   it carries (the user's own and public mail domains aside) and the `org` of the people
   it mentions (colleagues aside);
 - the organizations and projects its title names;
-- its project: a project it names in its title or more than once;
-and, when none of these says anything, the organization it mentions most.
+- its project: a project it names in its title or more than once.
+An item that names an organization or project (by name, alias or the distinctive first
+word of its name: "Lighthouse" for "Project Lighthouse") goes there too; an item that
+reaches nothing this way goes to the organization its document mentions most.
 
 Only organizations and projects are ever subjects of a task or decision routed this way:
 a person is never an account, so a task never carries a person's tag.
@@ -46,11 +48,13 @@ def document_about(document: Document, mentions: list[Mention],
     found += _from_people(mentions, candidates, persona)
     found += _in_title(document.title, candidates)
     found += _projects(document, candidates)
-    if not found:
-        organizations = [m for m in candidates if m.kind is EntityKind.ORGANIZATION]
-        if organizations:
-            found.append(max(organizations, key=lambda m: m.count).name)
     return list(dict.fromkeys(found))
+
+
+def main_organization(candidates: list[Mention]) -> list[str]:
+    """The organization a document mentions most (the last resort of routing)."""
+    organizations = [m for m in candidates if m.kind is EntityKind.ORGANIZATION]
+    return [max(organizations, key=lambda m: m.count).name] if organizations else []
 
 
 def routable(document: Document, mentions: list[Mention], persona: Persona | None = None) -> list[Mention]:
@@ -66,9 +70,20 @@ def named_in(text: str, mentions: list[Mention]) -> list[str]:
     for mention in mentions:
         if mention.kind not in ROUTABLE:
             continue
-        if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text) for n in (mention.name, *mention.aliases) if n):
+        forms = [n for n in (mention.name, *mention.aliases) if n]
+        forms += [w for w in (_distinctive(n) for n in forms) if w]
+        if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.I if n.islower() else 0) for n in forms):
             out.append(mention.name)
     return out
+
+
+def _distinctive(name: str) -> str | None:
+    """"Lighthouse" of "Project Lighthouse", "Pinecrest" of "Pinecrest Foods": the first word
+    of a name that is neither common nor a legal form (as the name writes it)."""
+    for word in re.findall(r"[A-Za-z0-9][\w&'-]*", name):
+        if word.casefold() not in LEGAL_SUFFIXES and word.casefold() not in _WEAK and len(word) >= 4:
+            return word if word[:1].isupper() else None
+    return None
 
 
 def _person_keys(document: Document, mentions: list[Mention], persona: Persona | None) -> set[str]:

@@ -26,7 +26,7 @@ from factbook.extract.commitments import (
 from factbook.extract.decisions import heading_kind, spoken_decisions
 from factbook.extract.asks import document_asks
 from factbook.extract.due_dates import find_due
-from factbook.extract.routing import document_about, named_in, routable
+from factbook.extract.routing import document_about, main_organization, named_in, routable
 from factbook.models import Decision, Document, DocumentKind, EntityKind, Extraction, Mention, Task
 from factbook.sources.speakers import is_speaker_label
 from factbook.vault.tasks import parse_task_line
@@ -126,7 +126,7 @@ def _subjects(text: str, given: list[str], targets: list[Mention], about: list[s
     its document is about (never a person)."""
     names = {m.name for m in targets}
     named = [s for s in given if s in names] + named_in(text, targets)
-    return list(dict.fromkeys([*named, *about]))
+    return list(dict.fromkeys([*named, *about])) or main_organization(targets)
 
 
 def _key(text: str) -> str:
