@@ -86,7 +86,9 @@ def _distinctive(name: str) -> str | None:
     return None
 
 
-def _person_keys(document: Document, mentions: list[Mention], persona: Persona | None) -> set[str]:
+def _person_keys(document: Document, mentions: list[Mention],
+                 persona: Persona | None) -> tuple[set[str], set[str]]:
+    """The name keys of the document's people, and their first names."""
     names = [*document.participants, *document.authors]
     names += [m.name for m in mentions if m.kind is EntityKind.PERSON]
     if persona is not None:
@@ -96,12 +98,15 @@ def _person_keys(document: Document, mentions: list[Mention], persona: Persona |
         key = name_key(name)
         if key and "@" not in key:
             keys.add(key)
-            keys.add(key.split()[0])  # a first name alone is the person too
-    return keys
+    return keys, {k.split()[0] for k in keys}
 
 
-def _is_person(mention: Mention, people: set[str]) -> bool:
-    return any(name_key(n) in people for n in (mention.name, *mention.aliases) if n)
+def _is_person(mention: Mention, people: tuple[set[str], set[str]]) -> bool:
+    """A person's name (full), or a single word that is one of their first names ("Hannah")."""
+    full, first = people
+    key = name_key(mention.name)
+    return key in full or (" " not in key and key in first) or \
+        any(name_key(a) in full for a in mention.aliases if a)
 
 
 def _from_domains(document: Document, candidates: list[Mention], persona: Persona | None) -> list[str]:
