@@ -4,8 +4,11 @@ Pure functions over a `Document`, used by the extractors before any guessing:
 - checkbox tasks anywhere (`- [ ]`, `- [x]`, Obsidian Tasks 📅 ✅ ⏫ 🔼 🔽 ⏬ 🔺, `@Owner`);
 - the Action items / Decisions / Key facts sections of meeting notes, verbatim;
 - in transcripts and e-mails, spoken commitments ("Priya will send the runbook by
-  next Wednesday", "I'll book the rehearsal") and decisions ("we agreed to …"),
-  due dates resolved against the document's date.
+  next Wednesday", "I'll book the rehearsal"), asks (`extract.asks`: "could you send …")
+  and decisions (`extract.decisions`: "we agreed to …"), due dates resolved against
+  the document's date;
+- every task and decision goes to the accounts and projects it names and its document
+  is about (`extract.routing`), never to a person.
 
 With a persona (the vault's owner), "I" in the user's own meeting notes is the user,
 and every task the user owns, under any of their names, is owned by their handle.
@@ -27,7 +30,7 @@ from factbook.extract.decisions import heading_kind, spoken_decisions
 from factbook.extract.asks import document_asks
 from factbook.extract.due_dates import find_due
 from factbook.extract.routing import document_about, main_organization, named_in, routable
-from factbook.models import Decision, Document, DocumentKind, EntityKind, Extraction, Mention, Task
+from factbook.models import Decision, Document, DocumentKind, Extraction, Mention, Task
 from factbook.sources.speakers import is_speaker_label
 from factbook.vault.tasks import parse_task_line
 
