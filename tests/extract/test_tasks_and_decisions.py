@@ -162,3 +162,17 @@ def test_an_item_goes_to_what_it_names_and_to_the_main_organization_only_as_a_la
     tasks = {t.text: t.subjects for t in merge_structured(doc, Extraction(mentions=mentions), ME).tasks}
     assert tasks == {"Set up the internal Lighthouse kickoff": ["Project Lighthouse"],
                      "Update the forecast": ["Vantor Group"]}
+
+
+def test_assignments_said_as_should_need_to_and_try_to():
+    text = ("Rosa Vidal: Mia and Jon should select the demo video.\n\n"
+            "Rosa Vidal: And we need to submit all the deliverables by the last of June.\n\n"
+            "Rosa Vidal: For marketing, which is Jon, uh, you are going to try to find the user requirements.\n\n"
+            "Jon Park: Okay.\n\n"
+            "Rosa Vidal: We need to think about it.")
+    doc = Document(path="/m.txt", sha256="m", kind=DocumentKind.TRANSCRIPT, title="Kick-off", text=text,
+                   date=DAY, participants=("Rosa Vidal", "Mia Holt", "Jon Park"))
+    owners = _owners(structured_items(doc))
+    assert owners == {"Select the demo video": "Mia Holt",
+                      "Submit all the deliverables by the last of June": None,
+                      "Find the user requirements": "Jon Park"}

@@ -25,8 +25,8 @@ from factbook.models import Document, DocumentKind, Task
 _LEAD = r"(?:^|(?<=[,;:—–])\s*|\b(?:and|also|so|but|then|separately|finally|lastly)\b,?\s+)"
 _NAME = r"(?:(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)(?:,|:|\s+[-–—])\s+)?"
 _ASK = re.compile(
-    rf"{_LEAD}{_NAME}(?:(?:could|can|would|will)\s+you(?:\s+guys)?(?:\s+(?:please|also|maybe|perhaps|"
-    rf"possibly|quickly|just))*|would you mind|(?:please|kindly)(?:\s+(?:also|do))?|"
+    rf"{_LEAD}{_NAME}(?:(?:could|can|would|will)\s+you(?:\s+guys)?(?:,?\s+(?:please|also|maybe|perhaps|"
+    rf"possibly|quickly|just|again))*|would you mind|(?:please|kindly),?(?:\s+(?:also|do))?|"
     rf"(?:it would be great|I'?d appreciate it) if you could|I need you to|we need you to|"
     rf"you(?:'ll| will) need to|you(?:'re|’re| are) (?:going to|gonna)|make sure (?:you|to))\s+(?P<verb>[a-z][a-z-]+)(?P<rest>(?:[^?!.]|\.(?=\w))*)",
     re.I)
@@ -39,7 +39,7 @@ _ACTION_ITEM = re.compile(r"\baction item(?:\s+for\s+(?P<name>[A-Z][a-z'’]+(?:
                           r"\s*(?:is|:|-|–|—|,)\s*(?:to\s+)?(?P<verb>[a-z][a-z-]+)(?P<rest>(?:[^?!.]|\.(?=\w))*)", re.I)
 # Verbs of courtesy, small talk and meeting mechanics: "please find attached", "can you hear me".
 _NOT_ASKS = frozenset({
-    "find", "feel", "note", "see", "let", "forgive", "excuse", "accept", "bear", "hesitate",
+    "feel", "note", "see", "let", "forgive", "excuse", "accept", "bear", "hesitate",
     "imagine", "believe", "think", "say", "hear", "repeat", "speak", "talk", "understand",
     "read", "do", "be", "have", "go", "come", "wait", "hold", "mute", "unmute", "stop",
     "keep", "ignore", "disregard", "enjoy", "remember", "guess", "tell", "give", "help",
@@ -74,8 +74,14 @@ def find_asks(sentence: str, anchor: date | None, asker: str | None = None,
         for match in pattern.finditer(sentence):
             verb = match.group("verb").lower() if pattern is not _WANT else "send"
             rest = match.group("rest")
+            tried = re.match(r"\s+(?:to\s+)+(?P<verb>[a-z][a-z-]+)(?P<rest>.*)$", rest)
+            if verb == "try" and tried:  # "you are going to try to find …": the finding
+                verb, rest = tried.group("verb").lower(), tried.group("rest")
             if pattern is _ASK and (verb in _NOT_ASKS and not _person_first(verb, rest)):
                 continue
+            if verb == "find" and re.search(r"\b(?:attached|enclosed|below|herewith|included)\b|^\s+here\b",
+                                            rest, re.I):
+                continue  # "please find attached": courtesy
             task = _ask_task(verb, rest, anchor, asker, (context, after), sentence)
             if task is not None:
                 kind = "ask" if pattern in (_ASK, _WANT) else "named" if pattern is _LETS_HAVE else "item"

@@ -32,8 +32,9 @@ _SELF = re.compile(rf"\b(?:I'll|I’ll|I will|I'm going to|I’m going to|I am g
                    rf"I (?:still |also |will |'ll )?(?:need|have) to|I plan to|I(?:'m| am) planning to|"
                    rf"I should be able to|I(?:'m| am) supposed to|I was thinking to)\s+{_ADVERBS}"
                    rf"(?P<verb>[a-z]+)(?P<rest>[^.?!]*)", re.I)
-_NAMED = re.compile(rf"\b(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)\s+(?:will|'ll|’ll|is going to|"
-                    rf"is gonna|has agreed to|agreed to|promised to|offered to|volunteered to)\s+"
+_NAMED = re.compile(rf"\b(?P<name>[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+)?)(?:\s+and\s+[A-Z][a-z'’]+)?\s+"
+                    rf"(?:will|'ll|’ll|is going to|are going to|is gonna|has agreed to|agreed to|"
+                    rf"promised to|offered to|volunteered to|should|needs? to|has to|have to)\s+"
                     rf"{_ADVERBS}(?P<verb>[a-z]+)(?P<rest>[^.?!]*)")
 # "I'll be honest", "I'll have a think": what follows is not a task.
 _NOT_TASK_VERBS = {"be", "have", "say", "think", "guess", "bet", "admit", "need", "want", "like",
@@ -72,6 +73,9 @@ WORK_VERBS = ACTION_VERBS | {
 _DELIVERS = re.compile(r"^get back to\s+\w+\s+\w+|^(?:get|give|show)\s+(?:you|me|us|him|her|them|[A-Z][a-z]+)\s+(?:the|a|an|our|your|their|"
                        r"some|proper|final|full|updated|revised|new)\b"
                        r"|^(?:talk|speak)\s+(?:to|with)\s+[A-Z][a-z]+.*\babout\b\s+\S+\s+\S+", re.I)
+# "we need to submit all the deliverables by June": the team's, nobody's in particular.
+_TEAM = re.compile(rf"\bwe (?:still |also |really |will |'ll )?(?:need|have) to\s+{_ADVERBS}"
+                   rf"(?P<verb>[a-z]+)(?P<rest>[^.?!]*)", re.I)
 _NOT_NAMES = {"we", "they", "it", "this", "that", "there", "he", "she", "you", "everyone",
               "someone", "nobody", "somebody", "who", "which", "what", "the", "a", "an", "and",
               "but", "so", "then", "team", "legal", "finance", "sales", "marketing", "it'll"}
@@ -122,7 +126,8 @@ def spoken_tasks(items: list[Utterance], participants: tuple[str, ...], anchor: 
     for index, item in enumerate(items):
         if item.text.endswith("?"):
             continue
-        task = _self_commitment(item, anchor) or _named_commitment(item, participants, anchor)
+        task = _self_commitment(item, anchor) or _named_commitment(item, participants, anchor) \
+            or _team_commitment(item, anchor)
         if task:
             if task.due is None:
                 task.due = _due_said_next(items, index, anchor)
@@ -194,6 +199,14 @@ def _self_commitment(item: Utterance, anchor: date | None) -> Task | None:
     if re.match(r"ask (?:you|everyone|all of you|you all|everybody)\b", said, re.I):
         return None  # "I'll ask you to do some work": the assignments follow
     return _task(match, item.speaker, item.text, anchor)
+
+
+def _team_commitment(item: Utterance, anchor: date | None) -> Task | None:
+    match = _TEAM.search(item.text)
+    if not match or match.group("verb").lower() not in ACTION_VERBS | {"submit", "discuss", "fill",
+                                                                        "test", "settle", "finish"}:
+        return None
+    return _task(match, None, item.text, anchor)
 
 
 def _named_commitment(item: Utterance, participants: tuple[str, ...], anchor: date | None) -> Task | None:
