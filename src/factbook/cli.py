@@ -527,6 +527,7 @@ def _root(verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log wha
 # importing it registers them on `app`.
 from factbook import cli_answers  # noqa: E402,F401  (registers commands)
 from factbook import cli_repair  # noqa: E402,F401  (registers the repair commands, issue 17)
+from factbook import cli_tasks  # noqa: E402,F401  (registers `factbook tasks`)
 
 
 def main() -> None:

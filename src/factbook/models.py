@@ -146,6 +146,14 @@ class Task:
     done_on: date | None = None
     subjects: list[str] = field(default_factory=list)
     passage: str = ""
+    # The other Obsidian Tasks fields, kept as written: ⏳ scheduled, 🛫 start, ➕ created,
+    # 🔁 recurrence ("every week"), and `[-]` / ❌ cancelled (a cancelled task is not done).
+    scheduled: date | None = None
+    start: date | None = None
+    created: date | None = None
+    recurrence: str | None = None
+    cancelled: bool = False
+    cancelled_on: date | None = None
 
 
 @dataclass

@@ -36,7 +36,7 @@ def test_task_line_reads_state_dates_and_wording():
     assert task.done and task.done_on == date(2026, 2, 5) and task.due == date(2026, 2, 9)
     assert task.line == "- [x] Send deck @Mara 📅 2026-02-09 #task #account/acme ✅ 2026-02-05"
     assert not parse_task_line("- [/] Half done ^t-0a1b2c").done
-    assert parse_task_line("- [-] Dropped ^t-0a1b2c").done
+    assert not parse_task_line("- [-] Dropped ^t-0a1b2c").done  # cancelled is not done (issue 15)
     assert parse_task_line("- plain line ^t-0a1b2c") is None
 
 

@@ -13,13 +13,13 @@ from factbook.vault.tasks import format_task, parse_task_line
 def test_open_task_line():
     task = Task("Send the runbook", owner="Priya Raman", due=date(2025, 3, 12), priority="high")
     assert format_task(task, ["account/harborline-foods"]) == \
-        "- [ ] Send the runbook @Priya Raman 📅 2025-03-12 ⏫ #task #account/harborline-foods"
+        "- [ ] Send the runbook @Priya Raman #task #account/harborline-foods ⏫ 📅 2025-03-12"
 
 
 def test_done_task_line():
     task = Task("Book the rehearsal", owner="Tomas Berg", done=True, done_on=date(2025, 3, 3))
     assert format_task(task, ["#project/lumenfield"]) == \
-        "- [x] Book the rehearsal @Tomas Berg ✅ 2025-03-03 #task #project/lumenfield"
+        "- [x] Book the rehearsal @Tomas Berg #task #project/lumenfield ✅ 2025-03-03"
 
 
 def test_priorities_round_trip():
@@ -67,8 +67,8 @@ def test_stored_record_gets_its_block_id_and_reads_back():
                         due=date(2025, 3, 12), priority="high", done=False, done_on=None,
                         entities=[], block_id="t-1a2b3c")
     line = format_task(record, ["task", "account/harborline-foods"])
-    assert line == ("- [ ] Send the runbook @Priya Raman 📅 2025-03-12 ⏫ #task "
-                    "#account/harborline-foods ^t-1a2b3c")
+    assert line == ("- [ ] Send the runbook @Priya Raman #task #account/harborline-foods "
+                    "⏫ 📅 2025-03-12 ^t-1a2b3c")
     back = parse_task_line(line.replace("[ ]", "[x]"))
     assert (back.text, back.owner, back.done) == ("Send the runbook", "Priya Raman", True)
     assert task_block_id(line) == "t-1a2b3c"

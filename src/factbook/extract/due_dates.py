@@ -26,19 +26,34 @@ WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", 
 _DAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_UNITS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"]
+_TEENS = ["tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
+          "seventeenth", "eighteenth", "nineteenth"]
+# "ninth" -> 9, "twenty-fourth" -> 24, "thirty first" -> 31: days of the month as said.
+ORDINAL_WORDS = {w: i + 1 for i, w in enumerate(_UNITS)}
+ORDINAL_WORDS.update({w: i + 10 for i, w in enumerate(_TEENS)})
+ORDINAL_WORDS.update({"twentieth": 20, "thirtieth": 30})
+for _tens, _base in (("twenty", 20), ("thirty", 30)):
+    for _i, _w in enumerate(_UNITS[: 9 if _base == 20 else 1]):
+        ORDINAL_WORDS[f"{_tens}-{_w}"] = ORDINAL_WORDS[f"{_tens} {_w}"] = _base + _i + 1
+_ORDINAL = "(?:" + "|".join(sorted(map(re.escape, ORDINAL_WORDS), key=len, reverse=True)) + \
+    r"|\d{1,2}(?:st|nd|rd|th))"
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "a": 1, "an": 1}
 _COUNT = r"(\d{1,2}|one|two|three|four|five|six|a|an)"
 
-_LEAD = r"(?:(?:by|before|on|until|till|due|no later than|at the latest by|for)\s+)?(?:the\s+)?"
+_LEAD = r"(?:(?:by|before|on|until|till|due|no later than|at the latest by|for)\s+)?(?:the\s+)?(?:week of\s+(?:the\s+)?)?"
 _PATTERNS: list[tuple[str, str]] = [
     ("iso", r"(\d{4}-\d{2}-\d{2})"),
-    ("written", rf"((?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH})"
+    ("written_ordinal", rf"((?:{_DAY},?\s+)?(?:{_MONTH}\s+(?:the\s+)?{_ORDINAL}|{_ORDINAL}\s+of\s+{_MONTH}))"),
+    ("ordinal_day", rf"((?:{_DAY},?\s+)?the\s+{_ORDINAL})"),
+    ("after_call", r"((?:right |straight |just )?after (?:this|the|our) (?:call|meeting))"),
+    ("written", rf"((?:{_DAY},?\s+)?(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH})"
                 rf"(?:,?\s+\d{{4}})?)"),
     ("tomorrow", r"(tomorrow)"),
     ("today", r"(today|tonight|end of (?:the )?day|eod)"),
     ("next_weekday", rf"(next\s+{_DAY})"),
     ("weekday", rf"((?:this\s+(?:coming\s+)?)?{_DAY}(?:\s+(?:morning|afternoon|evening))?)"),
-    ("end_of_week", r"(end of (?:the |this )?week|eow|the weekend)"),
+    ("end_of_week", r"(end of (?:the |this )?week|eow|the weekend|this week|later this week)"),
     ("next_week", r"((?:end of |early |later |sometime )?next week)"),
     ("end_of_month", r"(end of (?:the |this )?month|eom|month[- ]end)"),
     ("in_days", rf"((?:in|within) {_COUNT} (day|week|month)s?)"),
@@ -78,6 +93,14 @@ def _resolve(name: str, match: re.Match[str], anchor: date | None) -> date | Non
             return None
     if name == "written":
         return _written(words, anchor)
+    if name == "written_ordinal":
+        return _written(_ordinal_digits(words), anchor)
+    if anchor is None:
+        return None
+    if name == "ordinal_day":
+        return _day_of_month(int(_ordinal_digits(words.split("the")[-1]).strip()), anchor)
+    if name == "after_call":
+        return anchor
     if anchor is None:
         return None
     if name == "tomorrow":
@@ -95,6 +118,24 @@ def _resolve(name: str, match: re.Match[str], anchor: date | None) -> date | Non
     if name == "end_of_month":
         return anchor.replace(day=calendar.monthrange(anchor.year, anchor.month)[1])
     return _in_count(match, anchor)
+
+
+def _ordinal_digits(words: str) -> str:
+    """"november ninth" -> "november 9", "the 24th" -> "the 24"."""
+    for word in sorted(ORDINAL_WORDS, key=len, reverse=True):
+        if re.search(rf"\b{re.escape(word)}\b", words):
+            return re.sub(rf"\b{re.escape(word)}\b", str(ORDINAL_WORDS[word]), words)
+    return re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", words)
+
+
+def _day_of_month(day: int, anchor: date) -> date | None:
+    """The first date on or after `anchor` that falls on the `day`th of a month."""
+    year, month = anchor.year, anchor.month
+    for _ in range(3):
+        if day <= calendar.monthrange(year, month)[1] and date(year, month, day) >= anchor:
+            return date(year, month, day)
+        month, year = (1, year + 1) if month == 12 else (month + 1, year)
+    return None
 
 
 def coming_weekday(anchor: date, weekday: int) -> date:
@@ -123,6 +164,7 @@ def _in_count(match: re.Match[str], anchor: date) -> date:
 
 
 def _written(words: str, anchor: date | None) -> date | None:
+    words = re.sub(rf"^{_DAY},?\s+", "", words, flags=re.I)  # "Thursday, October 1": the date says it
     cleaned = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", words).replace(" of ", " ")
     has_year = bool(re.search(r"\d{4}", cleaned))
     if not has_year and anchor is None:

@@ -4,8 +4,11 @@ Pure functions over a `Document`, used by the extractors before any guessing:
 - checkbox tasks anywhere (`- [ ]`, `- [x]`, Obsidian Tasks 📅 ✅ ⏫ 🔼 🔽 ⏬ 🔺, `@Owner`);
 - the Action items / Decisions / Key facts sections of meeting notes, verbatim;
 - in transcripts and e-mails, spoken commitments ("Priya will send the runbook by
-  next Wednesday", "I'll book the rehearsal") and decisions ("we agreed to …"),
-  due dates resolved against the document's date.
+  next Wednesday", "I'll book the rehearsal"), asks (`extract.asks`: "could you send …")
+  and decisions (`extract.decisions`: "we agreed to …"), due dates resolved against
+  the document's date;
+- every task and decision goes to the accounts and projects it names and its document
+  is about (`extract.routing`), never to a person.
 
 With a persona (the vault's owner), "I" in the user's own meeting notes is the user,
 and every task the user owns, under any of their names, is owned by their handle.
@@ -17,15 +20,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from factbook.extract.commitments import (
+    ACTION_VERBS,
     commitment_task,
     resolve_person,
-    spoken_decisions,
     spoken_tasks,
     utterances,
 )
+from factbook.extract.decisions import heading_kind, spoken_decisions
+from factbook.extract.asks import document_asks
 from factbook.extract.due_dates import find_due
-from factbook.models import Decision, Document, DocumentKind, EntityKind, Extraction, Mention, Task
-from factbook.sources.meeting_notes import section_kind
+from factbook.extract.routing import document_about, main_organization, named_in, routable
+from factbook.models import Decision, Document, DocumentKind, Extraction, Mention, Task
 from factbook.sources.speakers import is_speaker_label
 from factbook.vault.tasks import parse_task_line
 
@@ -35,11 +40,19 @@ if TYPE_CHECKING:
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d{1,2}[.)])\s+(?P<item>.+\S)\s*$")
 _HEADING = re.compile(r"^\s*#{1,6}\s+\S")
 # Owners written around an action item: "Priya: …", "… (Priya)", "… — Priya", "Owner: Priya".
-_OWNER_PREFIX = re.compile(r"^(?:\*\*)?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})(?:\*\*)?\s*[:–—-]\s+"
-                           r"(?P<rest>.+)$")
-_OWNER_SUFFIX = re.compile(r"^(?P<rest>.+?)\s*(?:\((?:owner:\s*)?(?P<paren>[A-Z][^()]{1,40})\)|"
+_OWNER_PREFIX = re.compile(r"^(?:\*\*)?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}|me)(?:'s team)?"
+                           r"(?:\*\*)?\s*[:–—-]\s+(?P<rest>.+)$")
+# Case matters for the name (a capital), not for the "owner:" label: "(late, …)" is no owner.
+_OWNER_SUFFIX = re.compile(r"^(?P<rest>.+?)\s*(?:\((?:[Oo]wner:\s*)?(?P<paren>[A-Z][^()]{1,40})\)|"
                            r"[–—]\s*(?P<dash>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})|"
-                           r"\bowner:\s*(?P<label>[A-Z][\w.'’ -]{1,40}))\s*\.?$", re.I)
+                           r"\b[Oo]wner:\s*(?P<label>[A-Z][\w.'’ -]{1,40}))\s*\.?$")
+# Words that start a "Word: …" line without being anyone's name.
+_NOT_OWNERS = frozenset({
+    "note", "notes", "update", "status", "next", "todo", "to do", "action", "actions", "decision",
+    "decisions", "owner", "due", "re", "fyi", "q1", "q2", "q3", "q4", "nb", "ps", "agenda", "risk",
+    "risks", "question", "questions", "idea", "ideas", "follow-up", "followup", "blocker", "done",
+    "open", "closed", "pending", "context", "summary", "goal", "goals", "result", "results", "why",
+    "what", "when", "where", "how", "who", "forecast", "commit", "pipeline", "also", "then", "and"})
 _NAME_TO = re.compile(r"^(?P<name>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+to\s+(?P<rest>[a-z].+)$")
 _SPOKEN_KINDS = {DocumentKind.TRANSCRIPT, DocumentKind.EMAIL}
 _ME_TURN = re.compile(r"^(\s*)Me\s*:", re.M)
@@ -66,10 +79,15 @@ def structured_items(document: Document, persona: Persona | None = None) -> Stru
     for kind, lines in sections:
         for line in lines:
             _take_line(items, kind, line, document, participants, me)
+    if me:  # in the user's own notes, a task nobody else owns is the user's
+        for task in items.tasks:
+            task.owner = task.owner or me
     if document.kind in _SPOKEN_KINDS:
         default = document.authors[0] if len(document.authors) == 1 else None
         spoken = utterances(_me_as_user(document, persona), default_speaker=default)
         items.tasks.extend(spoken_tasks(spoken, participants, document.date))
+        items.tasks.extend(document_asks(document, spoken, participants,
+                                         persona.name if persona else None))
         items.decisions.extend(spoken_decisions(spoken, document.date))
     items.tasks = _unique_tasks(items.tasks)
     if persona is not None:
@@ -96,25 +114,22 @@ def merge_structured(document: Document, extraction: Extraction,
     organization, so that it reaches that entity's note."""
     items = structured_items(document, persona)
     have_tasks = {_key(t.text) for t in extraction.tasks}
-    for task in items.tasks:
-        if _key(task.text) not in have_tasks:
-            task.subjects = task.subjects or _subjects(task.text, extraction.mentions)
-            extraction.tasks.append(task)
+    extraction.tasks += [t for t in items.tasks if _key(t.text) not in have_tasks]
     have_decisions = {_key(d.text) for d in extraction.decisions}
-    for decision in items.decisions:
-        if _key(decision.text) not in have_decisions:
-            decision.subjects = decision.subjects or _subjects(decision.text, extraction.mentions)
-            extraction.decisions.append(decision)
+    extraction.decisions += [d for d in items.decisions if _key(d.text) not in have_decisions]
+    about = document_about(document, extraction.mentions, persona)
+    targets = routable(document, extraction.mentions, persona)
+    for item in (*extraction.tasks, *extraction.decisions):
+        item.subjects = _subjects(item.text, item.subjects, targets, about)
     return extraction
 
 
-def _subjects(text: str, mentions: list[Mention]) -> list[str]:
-    named = [m.name for m in mentions
-             if any(re.search(rf"\b{re.escape(n)}\b", text) for n in (m.name, *m.aliases) if n)]
-    if named:
-        return named
-    organizations = [m for m in mentions if m.kind is EntityKind.ORGANIZATION]
-    return [max(organizations, key=lambda m: m.count).name] if organizations else []
+def _subjects(text: str, given: list[str], targets: list[Mention], about: list[str]) -> list[str]:
+    """The accounts and projects an item goes to: those it was given or names, and those
+    its document is about (never a person)."""
+    names = {m.name for m in targets}
+    named = [s for s in given if s in names] + named_in(text, targets)
+    return list(dict.fromkeys([*named, *about])) or main_organization(targets)
 
 
 def _key(text: str) -> str:
@@ -160,7 +175,7 @@ def _take_line(items: StructuredItems, kind: str | None, line: str, document: Do
     if not bullet:
         return
     text = bullet.group("item").strip()
-    if kind == "actions":
+    if kind == "actions" or (kind != "decisions" and _assigned(text, participants)):
         found = action_item_task(text, document, me)
         if found:
             items.tasks.append(found)
@@ -168,6 +183,16 @@ def _take_line(items: StructuredItems, kind: str | None, line: str, document: Do
         items.decisions.append(Decision(text=_sentence(text), date=document.date, passage=text))
     elif kind == "facts":
         items.key_facts.append(_sentence(text))
+
+
+def _assigned(text: str, participants: tuple[str, ...]) -> bool:
+    """"Marcus to send the spec by Friday": a person, "to", an action verb."""
+    match = _NAME_TO.match(re.sub(r"^\*\*|\*\*", "", text))
+    if not match:
+        return False
+    verb = match.group("rest").split()[0].lower()
+    return verb in ACTION_VERBS and (resolve_person(match.group("name"), participants) is not None
+                                     or len(match.group("name").split()) == 1)
 
 
 def _enrich(task: Task, document: Document, participants: tuple[str, ...],
@@ -195,19 +220,22 @@ def _owner_around(text: str, participants: tuple[str, ...]) -> tuple[str | None,
         if not match:
             continue
         name = next((match.group(g) for g in groups if match.group(g)), None)
+        if name and name.strip().lower() == "me":  # "Me: send the quote" in the user's notes
+            return "Me", match.group("rest").strip()
         if not name or is_speaker_label(name):
             continue
         name = name.strip()
+        if name.casefold() in _NOT_OWNERS:
+            continue
         person = resolve_person(name, participants)
-        if person or pattern is not _OWNER_PREFIX or len(name.split()) >= 2 or not participants:
-            return person or name, match.group("rest").strip()
+        return person or name, match.group("rest").strip()
     return None, text
 
 
 def _sections(text: str) -> list[tuple[str | None, list[str]]]:
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
     for line in text.splitlines():
-        kind = section_kind(line)
+        kind = heading_kind(line)
         if kind or _HEADING.match(line):
             sections.append((kind, []))
             continue

@@ -106,6 +106,12 @@ class TaskRecord:
     block_id: str
     user_line: str | None = None  # the line as the person last wrote it (block id aside)
     deleted: bool = False
+    scheduled: date | None = None  # the other Obsidian Tasks fields (see models.Task)
+    start: date | None = None
+    created: date | None = None
+    recurrence: str | None = None
+    cancelled: bool = False
+    cancelled_on: date | None = None
 
 
 @dataclass
@@ -270,6 +276,8 @@ class Store(Protocol):
     def merged_entities(self) -> list[EntityRecord]: ...
     def tasks_for_entity(self, entity_id: int) -> list[TaskRecord]: ...
     def set_task_line(self, task_id: int, user_line: str | None) -> None: ...
+    def set_task_fields(self, task_id: int, task: object) -> None: ...
+    def decisions_for_document(self, document_id: int) -> list[DecisionRecord]: ...
     def documents_citing(self, entity_id: int) -> list[int]: ...
 
     # repairs (issue 17, store/repair.py): rename, retype, forget, split, reprocess, lists

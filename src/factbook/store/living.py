@@ -15,6 +15,7 @@ from datetime import date, datetime, timezone
 from factbook.errors import StoreError
 from factbook.resolve.names import name_key
 from factbook.store.base import EntityRecord, FactRecord, ReviewItem, TaskRecord
+from factbook.store.tasks import row_fields
 
 # Fact states. Only `active` facts are shown in Key Facts and `superseded` ones in History;
 # the others are tombstones: kept so that a source repeating them only adds a citation.
@@ -53,7 +54,8 @@ def task_record(row: sqlite3.Row) -> TaskRecord:
                       owner=row["owner"], due=_date(row["due"]), priority=row["priority"],
                       done=bool(row["done"]), done_on=_date(row["done_on"]),
                       entities=json.loads(row["entities"]), block_id=row["block_id"],
-                      user_line=row["user_line"], deleted=bool(row["deleted"]))
+                      user_line=row["user_line"], deleted=bool(row["deleted"]),
+                      **row_fields(row))
 
 
 class LivingNotesMixin:

@@ -31,6 +31,7 @@ from factbook.store.base import Citation, FactRecord, NewFact, Store
 from factbook.store.living import ACTIVE, SUPERSEDED, task_key
 from factbook.store.people import PersonDetails
 from factbook.store.supersede import superseded_pair
+from factbook.store.tasks import fields_json
 
 # Facts an extractor is less sure of than this go to a person (`factbook review`).
 LOW_CONFIDENCE = 0.5
@@ -89,8 +90,10 @@ class Merger:
             ents = sorted({ids[s] for s in task.subjects if s in ids})
             if self.store.find_task(task_key(task.text), ents) is not None:
                 continue  # written once, where it was first found; its state is the person's
-            self.store.add_task(doc_id, task.text, task.owner, task.due, task.priority,
-                                task.done, task.done_on, ents)
+            task_id = self.store.add_task(doc_id, task.text, task.owner, task.due, task.priority,
+                                          task.done, task.done_on, ents)
+            if fields_json(task) != "{}":
+                self.store.set_task_fields(task_id, task)
         for decision in extraction.decisions:
             ents = sorted({ids[s] for s in decision.subjects if s in ids})
             self.store.add_decision(doc_id, decision.text, decision.date or document.date, ents)

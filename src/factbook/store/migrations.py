@@ -278,3 +278,9 @@ CREATE TABLE person_details (
     seen TEXT
 )
 """))
+
+# Issue 15: the Obsidian Tasks fields beyond due/priority/done (scheduled, start, created,
+# recurrence, cancelled), kept as one JSON object so that a line reads back unchanged.
+MIGRATIONS.append(Migration("015_issue15_tasks", """
+ALTER TABLE tasks ADD COLUMN fields TEXT NOT NULL DEFAULT '{}'
+"""))

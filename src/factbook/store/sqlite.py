@@ -23,6 +23,7 @@ from factbook.store.fastpaths import FastPathsMixin
 from factbook.store.people import PeopleMixin
 from factbook.store.migrations import MIGRATIONS
 from factbook.store.repair import RepairMixin
+from factbook.store.tasks import TaskFieldsMixin
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def _store_error(path: str, exc: sqlite3.DatabaseError) -> StoreError:
     return StoreError(f"{path}: {reason}; this run's changes were rolled back", hint=hint)
 
 
-class SQLiteStore(FastPathsMixin, LivingNotesMixin, RepairMixin, PeopleMixin):
+class SQLiteStore(FastPathsMixin, LivingNotesMixin, RepairMixin, PeopleMixin, TaskFieldsMixin):
     """The default `Store`: a SQLite database file (or ":memory:")."""
 
     def __init__(self, path: Path | str) -> None:
@@ -402,11 +403,7 @@ class SQLiteStore(FastPathsMixin, LivingNotesMixin, RepairMixin, PeopleMixin):
             sql += " AND due IS NOT NULL AND due <= ?"
             args = (due_by.isoformat(),)
         rows = self.db.execute(sql + " ORDER BY due IS NULL, due, id", args)
-        return [TaskRecord(id=r["id"], document_id=r["document_id"], text=r["text"],
-                           owner=r["owner"], due=_date(r["due"]), priority=r["priority"],
-                           done=bool(r["done"]), done_on=_date(r["done_on"]),
-                           entities=json.loads(r["entities"]), block_id=r["block_id"])
-                for r in rows]
+        return [t for t in map(task_record, rows) if not (t.cancelled or t.deleted)]
 
     # -- daily changes (the digest) ---------------------------------------------------------
 

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from factbook.models import Task
 from factbook.store.base import Store
 from factbook.store.living import ACTIVE, DELETED, MOVED, SUPERSEDED
 from factbook.vault.notes import ParsedNote, parse_note, strip_lines
@@ -49,6 +50,7 @@ class TaskLine:
     done: bool
     done_on: date | None
     due: date | None
+    task: Task | None = None  # every Tasks field of the line (scheduled, start, cancelled, …)
 
 
 @dataclass
@@ -87,7 +89,7 @@ def parse_task_line(line: str) -> TaskLine | None:
     if task is None:
         return None
     text = line.rstrip()[:-len(bid)].rstrip().removesuffix("^").rstrip()
-    return TaskLine(line=text, done=task.done, done_on=task.done_on, due=task.due)
+    return TaskLine(line=text, done=task.done, done_on=task.done_on, due=task.due, task=task)
 
 
 def _block_lines(note: ParsedNote) -> dict[str, tuple[str, str]]:
@@ -223,4 +225,6 @@ def _read_task(store: Store, bid: str, task: TaskLine) -> int:
         return 0
     store.update_task(record.id, done=task.done, done_on=task.done_on or record.done_on,
                       due=task.due or record.due, user_line=task.line)
+    if task.task is not None:
+        store.set_task_fields(record.id, task.task)
     return 1

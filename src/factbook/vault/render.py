@@ -322,6 +322,9 @@ def render_source_note(lookup: Lookup, doc: DocumentRecord, original: str | None
             tags = ["task"] + [entity_tag(lookup.entity(e)) for e in task.entities]
             body.append(format_task(task, tags))
         body.append("")
+    decisions = getattr(store, "decisions_for_document", lambda _id: [])(doc.id)
+    if decisions:  # what the meeting or thread decided, here as on its accounts' notes
+        body += ["## Decisions", "", *[f"- {inert(d.text)}" for d in decisions], ""]
     text = doc.text if len(doc.text) <= TEXT_IN_NOTE else doc.text[:TEXT_IN_NOTE] + "\n\n[…]"
     body += ["## Text", "", *_quoted(text), ""]
     if original:

@@ -1,17 +1,21 @@
 """Obsidian Tasks syntax: writing a `Task` as a checklist line and reading one back.
 
-The line factbook writes (the Tasks plugin reads its fields from the emoji):
+The line factbook writes is the line the Tasks plugin itself writes: the description
+(text, owner, tags), then the fields in the plugin's order (priority, 🔁 recurrence,
+➕ created, 🛫 start, ⏳ scheduled, 📅 due, ❌ cancelled, ✅ done), then the block id.
+Ticking it in Obsidian only changes the box and adds the ✅ date:
 
-    - [ ] Send the runbook @Priya Raman 📅 2025-03-12 ⏫ #task #account/harborline-foods ^t-1a2b3c
-    - [x] Book the rehearsal @Tomas Berg ✅ 2025-03-03 #task
+    - [ ] Send the runbook @Priya Raman #task #account/harborline-foods ⏫ 📅 2025-03-12 ^t-1a2b3c
+    - [x] Book the rehearsal @Tomas Berg #task ✅ 2025-03-03
+    - [-] Print the badges #task ❌ 2025-03-04
 
 A stored task (the store's `TaskRecord`) ends with its block id, so that a
 line the user ticks or edits in Obsidian is recognised when read back.
 
-Reading accepts what people write by hand as well: `*`/`+` bullets, `[X]`,
-`[-]` (cancelled, read as done), the other Tasks fields (kept in the text),
-and user tags (kept in the text; only `#task` and factbook's own
-`#account/…`, `#person/…`, `#project/…` tags are taken out).
+Reading accepts what people write by hand as well: `*`/`+` bullets, `[X]`, `[-]`
+(cancelled: not done), the fields in any order, and user tags (kept in the text;
+only `#task` and factbook's own `#account/…`, `#person/…`, `#project/…` tags are
+taken out).
 """
 from __future__ import annotations
 
@@ -26,35 +30,51 @@ if TYPE_CHECKING:
 
 PRIORITY_EMOJI = {"highest": "🔺", "high": "⏫", "medium": "🔼", "low": "🔽", "lowest": "⏬"}
 _EMOJI_PRIORITY = {emoji: name for name, emoji in PRIORITY_EMOJI.items()}
-DUE, DONE = "📅", "✅"
+DUE, DONE, SCHEDULED, START, CREATED, CANCELLED, RECUR = "📅", "✅", "⏳", "🛫", "➕", "❌", "🔁"
+# Date fields in the order the Tasks plugin writes them (after priority and recurrence).
+DATE_FIELDS = (("created", CREATED), ("start", START), ("scheduled", SCHEDULED), ("due", DUE),
+               ("cancelled_on", CANCELLED), ("done_on", DONE))
 
 _LINE = re.compile(r"^(?P<indent>\s*)[-*+]\s+\[(?P<state>[ xX/-])\]\s+(?P<body>.*\S)\s*$")
-_DUE = re.compile(r"(?:📅|🗓️?)\s*(\d{4}-\d{2}-\d{2})")
-_DONE = re.compile(r"✅\s*(\d{4}-\d{2}-\d{2})")
-_PRIORITY = re.compile("|".join(map(re.escape, _EMOJI_PRIORITY)))
+_DATES = {
+    "due": re.compile(r"(?:📅|🗓️?)\s*(\d{4}-\d{2}-\d{2})"),
+    "done_on": re.compile(r"✅\s*(\d{4}-\d{2}-\d{2})"),
+    "scheduled": re.compile(r"(?:⏳|⌛)\s*(\d{4}-\d{2}-\d{2})"),
+    "start": re.compile(r"🛫\s*(\d{4}-\d{2}-\d{2})"),
+    "created": re.compile(r"➕\s*(\d{4}-\d{2}-\d{2})"),
+    "cancelled_on": re.compile(r"❌\s*(\d{4}-\d{2}-\d{2})"),
+}
+_FIELD_START = "📅🗓✅⏳⌛🛫➕❌🔁🔺⏫🔼🔽⏬#^"
+_RECUR = re.compile(rf"🔁\s*(?P<rule>[^{_FIELD_START}]*[^{_FIELD_START}\s])")
+_PRIORITY = re.compile("(?:" + "|".join(map(re.escape, _EMOJI_PRIORITY)) + ")\ufe0f?")
 _OWNER = re.compile(r"(?<![\w@])@(?P<name>\[\[[^\]]+\]\]|[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}|\w[\w.-]*)")
 _OWN_TAGS = re.compile(r"(?<!\S)#(?:task|(?:account|person|project|organization)/[\w/-]+)(?!\S)")
 _BLOCK_ID = re.compile(r"\s+\^([\w-]+)\s*$")
 
 
 def format_task(task: Task | TaskRecord, tags: list[str]) -> str:
-    """`task` as one Obsidian Tasks line: text, @owner, due, priority, done date, tags,
-    and the block id when `task` is a stored record.
+    """`task` as one Obsidian Tasks line: text, @owner, tags, the Tasks fields in the
+    plugin's order, and the block id when `task` is a stored record.
 
     `tags` are written after `#task`, with a `#` added when missing
     (e.g. ["account/harborline-foods"]).
     """
-    parts = [f"- [{'x' if task.done else ' '}]", _one_line(task.text)]
+    cancelled = bool(getattr(task, "cancelled", False))
+    state = "-" if cancelled else "x" if task.done else " "
+    parts = [f"- [{state}]", _one_line(task.text)]
     if task.owner:
         parts.append(f"@{_one_line(task.owner)}")
-    if task.due:
-        parts.append(f"{DUE} {task.due.isoformat()}")
-    if task.priority in PRIORITY_EMOJI:
-        parts.append(PRIORITY_EMOJI[task.priority])
-    if task.done and task.done_on:
-        parts.append(f"{DONE} {task.done_on.isoformat()}")
     written = ["#task"] + [t if t.startswith("#") else f"#{t}" for t in tags]
     parts.extend(dict.fromkeys(t for t in written if t != "#"))
+    if task.priority in PRIORITY_EMOJI:
+        parts.append(PRIORITY_EMOJI[task.priority])
+    recurrence = getattr(task, "recurrence", None)
+    if recurrence:
+        parts.append(f"{RECUR} {_one_line(recurrence)}")
+    for name, emoji in DATE_FIELDS:
+        value = getattr(task, name, None)
+        if value and (name != "done_on" or task.done) and (name != "cancelled_on" or cancelled):
+            parts.append(f"{emoji} {value.isoformat()}")
     block_id = getattr(task, "block_id", None)
     if block_id:
         parts.append(f"^{block_id}")
@@ -67,19 +87,24 @@ def parse_task_line(line: str) -> Task | None:
     if not match:
         return None
     body = _BLOCK_ID.sub("", match.group("body"))
-    due = _iso(_DUE.search(body))
-    done_on = _iso(_DONE.search(body))
+    dates = {name: _iso(pattern.search(body)) for name, pattern in _DATES.items()}
+    recur = _RECUR.search(body)
     priority_match = _PRIORITY.search(body)
-    body = _DUE.sub(" ", _DONE.sub(" ", _PRIORITY.sub(" ", body)))
+    for pattern in (*_DATES.values(), _RECUR, _PRIORITY):
+        body = pattern.sub(" ", body)
     body = _OWN_TAGS.sub(" ", body)
     owner, body = _owner(body)
     text = re.sub(r"\s+", " ", body).strip()
     if not text:
         return None
+    state = match.group("state")
     return Task(
-        text=text, owner=owner, due=due,
-        priority=_EMOJI_PRIORITY[priority_match.group(0)] if priority_match else None,
-        done=match.group("state") in "xX-", done_on=done_on, passage=line.strip(),
+        text=text, owner=owner, due=dates["due"],
+        priority=_EMOJI_PRIORITY[priority_match.group(0)[:1]] if priority_match else None,
+        done=state in "xX", done_on=dates["done_on"], passage=line.strip(),
+        scheduled=dates["scheduled"], start=dates["start"], created=dates["created"],
+        recurrence=recur.group("rule").strip() if recur else None,
+        cancelled=state == "-", cancelled_on=dates["cancelled_on"],
     )
 
 
