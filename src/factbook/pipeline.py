@@ -15,6 +15,7 @@ from pathlib import Path
 from factbook.errors import FactbookError, InputError, LLMError
 from factbook.extract.base import Extractor
 from factbook.extract.evidence import RunPeople, batch_people, with_people
+from factbook.extract.routing import RoutingContext, routing_context
 from factbook.extract.structured import merge_structured
 from factbook.glossary import Glossary, canonical_mentions, load_aliases
 from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
@@ -23,6 +24,7 @@ from factbook.persona import Persona, learn_colleagues, personalize
 from factbook.profiles import Profile, apply_profile, profile_for
 from factbook.resolve.entities import EntityIndex
 from factbook.resolve.gazetteer import Gazetteer
+from factbook.resolve.names import name_key
 from factbook.sources import iter_files, read_path
 from factbook.sources.base import MAX_BYTES, content_hash
 from factbook.store.base import Store
@@ -119,6 +121,7 @@ class Tailoring:
     persona: Persona | None = None
     glossary: Glossary | None = None
     profiles: list[Profile] = field(default_factory=list)
+    person_orgs: dict[str, str] = field(default_factory=dict)  # the store's people: name key -> org
 
 
 def ingest(paths: Iterable[Path], layout: VaultLayout, store: Store, extractor: Extractor,
@@ -170,6 +173,7 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
                    glossary: Glossary | None, profiles: list[Profile] | None,
                    outputs: OutputSettings | None) -> tuple[RunReport, list[str]]:
     tailoring = Tailoring(persona, glossary, list(profiles or []))
+    tailoring.person_orgs = stored_person_orgs(store)
     files = list(iter_files(paths))
     report = RunReport(dry_run=dry_run, files=len(files))
     run_id = store.begin_run(getattr(extractor, "name", "offline"))
@@ -274,6 +278,19 @@ def _second_look(seen: list[_Seen], created: set[int], index: EntityIndex, extra
         report.facts_merged += result.facts_merged
         report.conflicts += result.conflicts
     return touched
+
+
+def stored_person_orgs(store: Store) -> dict[str, str]:
+    """The organization of each person the store knows (name key -> org), for routing."""
+    details = getattr(store, "person_details", None)
+    if details is None:
+        return {}
+    out = {}
+    for entity_id, detail in details().items():
+        entity = store.entity(entity_id)
+        if entity is not None and detail.org:
+            out[name_key(entity.name)] = detail.org
+    return out
 
 
 def _finish(store: Store, run_id: int, status: str, report: RunReport) -> None:
@@ -397,7 +414,7 @@ def _load_glossary_aliases(store: Store, index: EntityIndex, glossary: Glossary 
 
 def _tailored(doc: Document, extraction: Extraction, tailoring: Tailoring,
               profile: Profile | None, known: list[KnownEntity] | None = None,
-              run: RunPeople | None = None) -> Extraction:
+              run: RunPeople | None = None, routing: RoutingContext | None = None) -> Extraction:
     """An extraction seen from the user: short forms resolved, people and organizations
     typed by evidence (colleagues marked), their company and themselves taken out,
     structured tasks added (theirs owned by their handle), and the facts ranked by the
@@ -407,7 +424,7 @@ def _tailored(doc: Document, extraction: Extraction, tailoring: Tailoring,
                              run.domains if run else None, run.projects if run else None,
                              run.orgs if run else None)
     extraction = personalize(doc, extraction, tailoring.persona)
-    extraction = merge_structured(doc, extraction, tailoring.persona)
+    extraction = merge_structured(doc, extraction, tailoring.persona, routing)
     return apply_profile(extraction, profile)
 
 
@@ -421,6 +438,7 @@ def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityInde
     # People the batch's structure names (senders, speakers, attendees) resolve first
     # names in every document of it, like the vault's people.
     run_people = batch_people(docs, tailoring.persona)
+    routing = routing_context(index.known(), run_people, docs, tailoring.person_orgs)
     knows = [*index.known(), *run_people.known]
     context = Context(known=index.known(),
                       glossary=dict(tailoring.glossary.terms) if tailoring.glossary else {},
@@ -432,7 +450,7 @@ def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityInde
         profile = profile_for(doc, tailoring.profiles)
         try:
             extraction = extractor.extract(doc, replace(context, profile=profile))
-            return doc, _tailored(doc, extraction, tailoring, profile, knows, run_people), None
+            return doc, _tailored(doc, extraction, tailoring, profile, knows, run_people, routing), None
         except LLMError as exc:
             if exc.fatal:  # unreachable server, rejected key: the whole run stops, one line
                 raise

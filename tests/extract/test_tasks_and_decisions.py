@@ -8,9 +8,9 @@ from factbook.extract.asks import find_asks, is_actionable
 from factbook.extract.decisions import heading_kind, is_decision_text, spoken_decisions
 from factbook.extract.commitments import Utterance
 from factbook.extract.due_dates import find_due
-from factbook.extract.routing import document_about
+from factbook.extract.routing import RoutingContext, document_about
 from factbook.extract.structured import merge_structured, structured_items
-from factbook.models import Document, DocumentKind, EntityKind, Extraction, Mention
+from factbook.models import Document, DocumentKind, EntityKind, Extraction, KnownEntity, Mention
 from factbook.persona import Persona
 
 ME = Persona("Lena Ostrova", emails=("lena@brightmoor.example",), company="Brightmoor")
@@ -176,3 +176,36 @@ def test_assignments_said_as_should_need_to_and_try_to():
     assert owners == {"Select the demo video": "Mia Holt",
                       "Submit all the deliverables by the last of June": None,
                       "Find the user requirements": "Jon Park"}
+
+
+def test_a_call_is_about_its_speakers_organizations_known_from_elsewhere_and_the_known_names():
+    text = ("Ivo Brandt: Could you send the loading dock plan, Lena?\n\n"
+            "Lena Ostrova: Sure. Vellmar wants the pilot live in May.\n")
+    doc = Document(path="/c.vtt", sha256="c", kind=DocumentKind.TRANSCRIPT, title="Weekly call",
+                   text=text, date=DAY, participants=("Ivo Brandt", "Lena Ostrova"))
+    known = [KnownEntity(1, "Vellmar Foods", EntityKind.ORGANIZATION),
+             KnownEntity(2, "Vellmar Dock Pilot", EntityKind.PROJECT),
+             KnownEntity(3, "Orrin Freight", EntityKind.ORGANIZATION),
+             KnownEntity(4, "Castel Systems", EntityKind.ORGANIZATION)]
+    context = RoutingContext(known, {"ivo brandt": "Castel Systems"})
+    mentions = [Mention("Ivo Brandt", EntityKind.PERSON), Mention("Lena Ostrova", EntityKind.PERSON)]
+    extraction = merge_structured(doc, Extraction(mentions=list(mentions)), ME, context)
+    [task] = extraction.tasks
+    # Castel from the speaker's organization (known from elsewhere), Vellmar's pilot by the
+    # kind word; Vellmar itself is only named in passing, Orrin nowhere.
+    assert set(task.subjects) == {"Castel Systems", "Vellmar Dock Pilot"}
+    assert {m.name for m in extraction.mentions} >= {"Castel Systems", "Vellmar Dock Pilot"}
+    assert "Orrin Freight" not in {m.name for m in extraction.mentions}
+    # Without the context, nothing routes the task (no organization is mentioned).
+    assert merge_structured(doc, Extraction(mentions=list(mentions)), ME).tasks[0].subjects == []
+
+
+def test_the_only_project_a_call_names_is_its_project_but_a_notes_line_names_its_own():
+    call = Document(path="/d.vtt", sha256="d", kind=DocumentKind.TRANSCRIPT, title="Sync",
+                    text="Ivo Brandt: I'll book the Juniper review.\n", date=DAY,
+                    participants=("Ivo Brandt",))
+    mentions = [Mention("Project Juniper", EntityKind.PROJECT), Mention("Orrin Freight", count=3)]
+    assert document_about(call, mentions, ME) == ["Project Juniper"]
+    note = Document(path="/n.md", sha256="n", kind=DocumentKind.MEETING_NOTES, title="Sync",
+                    text="## Action items\n- [ ] Book the Juniper review\n", date=DAY)
+    assert document_about(note, mentions, ME) == []

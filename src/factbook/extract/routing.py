@@ -10,16 +10,25 @@ An item that names an organization or project (by name, alias or the distinctive
 word of its name: "Lighthouse" for "Project Lighthouse") goes there too; an item that
 reaches nothing this way goes to the organization its document mentions most.
 
+Beyond its own text, a document is read with what the vault and the run know
+(`RoutingContext`): the organizations and projects already known (a title or a line may
+name one the extractor did not find in this document: "Halvorsen discovery"), and each
+person's organization (a speaker whose company another message's signature gave). A
+document about an organization that speaks of "the pilot" (a project's kind word) is also
+about that organization's project of that kind ("Acme Dock Pilot").
+
 Only organizations and projects are ever subjects of a task or decision routed this way:
 a person is never an account, so a task never carries a person's tag.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from email.utils import getaddresses
 from typing import TYPE_CHECKING
 
-from factbook.models import Document, EntityKind, Mention
+from factbook.models import Document, DocumentKind, EntityKind, KnownEntity, Mention
+from factbook.extract.people import structural_people
 from factbook.resolve.names import LEGAL_SUFFIXES, name_key
 
 if TYPE_CHECKING:
@@ -36,19 +45,113 @@ _WEAK = frozenset({"the", "and", "of", "project", "group", "team", "pilot", "mig
                    "services", "solutions", "systems", "labs", "foods", "supply", "logistics"})
 
 
+@dataclass
+class RoutingContext:
+    """What the vault and the run know beyond one document: its organizations and
+    projects (with their aliases) and each person's organization (name key -> org)."""
+
+    entities: list[KnownEntity] = field(default_factory=list)
+    person_orgs: dict[str, str] = field(default_factory=dict)
+
+
+def routing_context(known: list[KnownEntity], run: object | None, documents: list[Document],
+                    person_orgs: dict[str, str] | None = None) -> RoutingContext:
+    """The context of a batch: the vault's organizations and projects, those the run's
+    structure names (`run`: `extract.evidence.RunPeople`), and the organization of each
+    person the store (`person_orgs`) or a document's structure (a signature) gives."""
+    entities = [e for e in known if e.kind in ROUTABLE]
+    have = {name_key(e.name) for e in entities}
+    for name in getattr(run, "orgs", []) or []:
+        if name_key(name) not in have:
+            have.add(name_key(name))
+            entities.append(KnownEntity(0, name, EntityKind.ORGANIZATION))
+    for name in (getattr(run, "projects", {}) or {}).values():
+        if name_key(name) not in have:
+            have.add(name_key(name))
+            entities.append(KnownEntity(0, name, EntityKind.PROJECT))
+    orgs = dict(person_orgs or {})
+    for document in documents:
+        for person in structural_people(document):
+            if person.org:
+                orgs.setdefault(name_key(person.name), person.org)
+    return RoutingContext(entities, orgs)
+
+
+def known_mentions(document: Document, mentions: list[Mention],
+                   context: RoutingContext | None) -> list[Mention]:
+    """Mentions of the known organizations and projects that `document` names (in its
+    title or text, by name, alias or distinctive word) and `mentions` lack; count = times named."""
+    if context is None:
+        return []
+    have = {name_key(n) for m in mentions for n in (m.name, *m.aliases) if n}
+    org_words = {w for e in context.entities if e.kind is EntityKind.ORGANIZATION
+                 for w in (_distinctive(n) for n in (e.name, *e.aliases)) if w}
+    text = f"{document.title}\n{document.text}"
+    people = [*document.participants, *document.authors,
+              *(m.name for m in mentions if m.kind is EntityKind.PERSON)]
+    their_orgs = {name_key(o) for p in people if (o := context.person_orgs.get(name_key(p)))}
+    their_orgs |= {name_key(o) for o in _orgs_of_named(text, context)}
+    out: dict[str, Mention] = {}
+    for entity in context.entities:
+        names = [n for n in (entity.name, *entity.aliases) if n]
+        if entity.kind not in ROUTABLE or any(name_key(n) in have for n in names):
+            continue
+        forms = names + [w for w in (_distinctive(n) for n in names) if w
+                         and (entity.kind is EntityKind.ORGANIZATION or w not in org_words)]
+        count = sum(len(re.findall(rf"(?<![\w-]){re.escape(f)}(?![\w-])", text)) for f in set(forms))
+        if not count and any(name_key(n) in their_orgs for n in names):
+            count = 1  # a participant's organization, known from another document
+        if not count and entity.kind is not EntityKind.ORGANIZATION:
+            count = min(1, _by_kind_word(entity.name, org_words, text, their_orgs))  # weak evidence
+        if count and name_key(entity.name) not in out:
+            out[name_key(entity.name)] = Mention(entity.name, entity.kind, list(entity.aliases), count=count)
+    return list(out.values())
+
+
+def _by_kind_word(name: str, org_words: set[str], text: str, their_orgs: set[str]) -> int:
+    """How often `text` names the project `name` as its organization's "pilot": the
+    project's first word is an organization's, which the text names or whose people speak
+    in it (`their_orgs`), and the text says the kind word."""
+    words = name.split()
+    if len(words) < 2 or words[0] not in org_words:
+        return 0
+    theirs = any(o.split()[0] == words[0].casefold() for o in their_orgs)
+    if not theirs and not re.search(rf"\b{re.escape(words[0])}\b", text):
+        return 0
+    return len(re.findall(rf"\b{re.escape(words[-1])}\b", text, re.I))
+
+
 def document_about(document: Document, mentions: list[Mention],
-                   persona: Persona | None = None) -> list[str]:
+                   persona: Persona | None = None,
+                   context: RoutingContext | None = None) -> list[str]:
     """Names (as `mentions` spell them) of the organizations and projects `document` is
-    about, most certain first."""
+    about, most certain first; with `context`, `mentions` may include `known_mentions`."""
     candidates = routable(document, mentions, persona)
     if not candidates:
         return []
     found: list[str] = []
     found += _from_domains(document, candidates, persona)
-    found += _from_people(mentions, candidates, persona)
+    found += _from_people(mentions, candidates, persona, context)
     found += _in_title(document.title, candidates)
     found += _projects(document, candidates)
+    found += _kind_projects(document, candidates, found)
     return list(dict.fromkeys(found))
+
+
+def _kind_projects(document: Document, candidates: list[Mention], about: list[str]) -> list[str]:
+    """The project of an organization the document is about that the document names by
+    its kind word: "the pilot" in a mail about Acme -> "Acme Dock Pilot"."""
+    orgs = [m for m in candidates if m.name in about and m.kind is EntityKind.ORGANIZATION]
+    words = {w.casefold() for m in orgs for w in (_distinctive(n) for n in (m.name, *m.aliases)) if w}
+    text = f"{document.title}\n{document.text}".casefold()
+    found = []
+    for project in candidates:
+        parts = name_key(project.name).split()
+        if project.kind is EntityKind.ORGANIZATION or len(parts) < 2 or project.name in about:
+            continue
+        if parts[0] in words and re.search(rf"\b{re.escape(parts[-1])}\b", text):
+            found.append(project.name)
+    return found
 
 
 def main_organization(candidates: list[Mention]) -> list[str]:
@@ -75,6 +178,45 @@ def named_in(text: str, mentions: list[Mention]) -> list[str]:
         if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text, re.I if n.islower() else 0) for n in forms):
             out.append(mention.name)
     return out
+
+
+def orgs_of_people_named(text: str, mentions: list[Mention], targets: list[Mention],
+                         context: RoutingContext | None = None,
+                         persona: Persona | None = None) -> list[str]:
+    """The organizations (among `targets`) of the external people `text` names, by full or
+    first name: "Nudge Ivo about the dates" goes to Ivo's company."""
+    known = context.person_orgs if context is not None else {}
+    found = []
+    for person in mentions:
+        if person.kind is not EntityKind.PERSON or getattr(person, "relationship", None) == "colleague":
+            continue
+        org = getattr(person, "org", None) or known.get(name_key(person.name))
+        if not org or (persona is not None and persona.is_own_company(org)):
+            continue
+        first = person.name.split()[0]
+        if re.search(rf"(?<!\w)(?:{re.escape(person.name)}|{re.escape(first)})(?!\w)", text):
+            found.append(org)
+    if context is not None:
+        found += _orgs_of_named(text, context)
+    keys = {name_key(o) for o in found if not (persona is not None and persona.is_own_company(o))}
+    return [m.name for m in targets if m.kind is EntityKind.ORGANIZATION
+            and keys & {name_key(n) for n in (m.name, *m.aliases) if n}]
+
+
+def _orgs_of_named(text: str, context: RoutingContext) -> list[str]:
+    """The organizations of the people (known to the run or the vault) `text` names by full
+    name, or by a first name only one of them carries."""
+    firsts: dict[str, list[str]] = {}
+    for key in context.person_orgs:
+        firsts.setdefault(key.split()[0], []).append(key)
+    words = set(re.findall(r"[a-z][\w'-]*", name_key(text)))
+    padded = f" {name_key(text)} "
+    found = []
+    for key, org in context.person_orgs.items():
+        if f" {key} " in padded or (key.split()[0] in words and len(firsts[key.split()[0]]) == 1
+                                    and re.search(rf"\b{re.escape(key.split()[0].title())}\b", text)):
+            found.append(org)
+    return found
 
 
 def _distinctive(name: str) -> str | None:
@@ -153,11 +295,15 @@ def _domain_fits(label: str, form: str) -> bool:
     return len(shorter) >= 5 and longer.startswith(shorter)
 
 
-def _from_people(mentions: list[Mention], candidates: list[Mention], persona: Persona | None) -> list[str]:
+def _from_people(mentions: list[Mention], candidates: list[Mention], persona: Persona | None,
+                 context: RoutingContext | None = None) -> list[str]:
     found = []
+    known = context.person_orgs if context is not None else {}
     for person in mentions:
-        org = getattr(person, "org", None)
-        if person.kind is not EntityKind.PERSON or not org:
+        if person.kind is not EntityKind.PERSON:
+            continue
+        org = getattr(person, "org", None) or known.get(name_key(person.name))
+        if not org:
             continue
         if getattr(person, "relationship", None) == "colleague":
             continue
@@ -183,5 +329,9 @@ def _in_title(title: str, candidates: list[Mention]) -> list[str]:
 
 
 def _projects(document: Document, candidates: list[Mention]) -> list[str]:
+    """The document's project: the one it names more than once, else, in a conversation
+    (a call, a thread: one subject), the only one it names. A note's lines name their own."""
     projects = [m for m in candidates if m.kind is not EntityKind.ORGANIZATION]
+    if len(projects) == 1 and document.kind in (DocumentKind.TRANSCRIPT, DocumentKind.EMAIL):
+        return [projects[0].name]
     return [m.name for m in sorted(projects, key=lambda m: -m.count) if m.count >= 2][:1]

@@ -29,7 +29,15 @@ from factbook.extract.commitments import (
 from factbook.extract.decisions import heading_kind, spoken_decisions
 from factbook.extract.asks import document_asks
 from factbook.extract.due_dates import find_due
-from factbook.extract.routing import document_about, main_organization, named_in, routable
+from factbook.extract.routing import (
+    RoutingContext,
+    document_about,
+    known_mentions,
+    main_organization,
+    named_in,
+    orgs_of_people_named,
+    routable,
+)
 from factbook.models import Decision, Document, DocumentKind, Extraction, Mention, Task
 from factbook.sources.speakers import is_speaker_label
 from factbook.vault.tasks import parse_task_line
@@ -108,19 +116,26 @@ def _me_as_user(document: Document, persona: Persona | None) -> str:
 
 
 def merge_structured(document: Document, extraction: Extraction,
-                     persona: Persona | None = None) -> Extraction:
+                     persona: Persona | None = None,
+                     context: RoutingContext | None = None) -> Extraction:
     """`extraction` with the document's structured tasks and decisions added (those it
     does not already have), each about the entities it names, else the document's main
-    organization, so that it reaches that entity's note."""
+    organization, so that it reaches that entity's note. With `context` (what the vault
+    and the run know), known accounts and projects the document names are routed to too."""
     items = structured_items(document, persona)
     have_tasks = {_key(t.text) for t in extraction.tasks}
     extraction.tasks += [t for t in items.tasks if _key(t.text) not in have_tasks]
     have_decisions = {_key(d.text) for d in extraction.decisions}
     extraction.decisions += [d for d in items.decisions if _key(d.text) not in have_decisions]
-    about = document_about(document, extraction.mentions, persona)
-    targets = routable(document, extraction.mentions, persona)
+    extra = known_mentions(document, extraction.mentions, context)
+    mentions = [*extraction.mentions, *extra]
+    about = document_about(document, mentions, persona, context)
+    targets = routable(document, mentions, persona)
     for item in (*extraction.tasks, *extraction.decisions):
-        item.subjects = _subjects(item.text, item.subjects, targets, about)
+        people = orgs_of_people_named(item.text, mentions, targets, context, persona)
+        item.subjects = _subjects(item.text, [*item.subjects, *people], targets, about)
+    used = {s for item in (*extraction.tasks, *extraction.decisions) for s in item.subjects}
+    extraction.mentions += [m for m in extra if m.name in used]
     return extraction
 
 
