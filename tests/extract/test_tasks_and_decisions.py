@@ -6,7 +6,7 @@ from datetime import date
 
 from factbook.extract.asks import find_asks, is_actionable
 from factbook.extract.decisions import heading_kind, is_decision_text, spoken_decisions
-from factbook.extract.commitments import Utterance
+from factbook.extract.commitments import Utterance, says_work
 from factbook.extract.due_dates import find_due
 from factbook.extract.routing import RoutingContext, document_about
 from factbook.extract.structured import merge_structured, structured_items
@@ -209,3 +209,21 @@ def test_the_only_project_a_call_names_is_its_project_but_a_notes_line_names_its
     note = Document(path="/n.md", sha256="n", kind=DocumentKind.MEETING_NOTES, title="Sync",
                     text="## Action items\n- [ ] Book the Juniper review\n", date=DAY)
     assert document_about(note, mentions, ME) == []
+
+
+def test_a_spoken_task_is_a_verb_of_work_and_an_object_not_talk():
+    assert says_work("Send them the floor plan")  # "them" before the object
+    assert says_work("Identify the right sample file for the demo")
+    assert says_work("Let Ivo know the new dates")
+    assert says_work("Share the slides as soon as you start with that")
+    assert not says_work("Put them there right now")  # a pronoun is no object
+    assert not says_work("Check it by myself")
+    assert not says_work("Write to Ivo to")  # stops mid-phrase
+    assert not says_work("Show you my findings")  # presenting to the room
+    assert not says_work("Follow, the list and the other")
+    assert not says_work("Register and should be soon enough")
+    assert not says_work("Very quickly help Ivo with set up")  # not a verb first
+    text = "Ivo Brandt: I'll put them there right now.\n\nIvo Brandt: I'll send you the floor plan.\n"
+    doc = Document(path="/s.vtt", sha256="s", kind=DocumentKind.TRANSCRIPT, title="Sync", text=text,
+                   date=DAY, participants=("Ivo Brandt", "Lena Ostrova"))
+    assert [t.text for t in structured_items(doc, ME).tasks] == ["Send you the floor plan"]

@@ -178,6 +178,49 @@ def is_actionable(text: str) -> bool:
     return len(words) >= 3 or len(content[0]) > 3
 
 
+# A spoken task does not end on a word that needs more ("write to Joao to", "merge them or").
+_DANGLING = frozenset("""to or and the a an of for with if because so towards toward on in at
+whose your my our their his her are is was be like into from about by as but than
+which who what when where how than then um uh ehm er""".split())
+# What cannot follow the verb of a task: "Register and should be…", "Schedule accordingly".
+_NO_OBJECT = frozenset("and at accordingly directly exactly again later quickly soon".split())
+_PARTICLES = frozenset("up over back out down off through around".split())
+_BARE_OBJECTS = frozenset("it them that this these those there so you".split())
+_DETERMINERS = frozenset("the a an our your my their his her some all any both two".split())
+_MORE_WORK = frozenset("acknowledge return nudge intro introduce chase sign identify".split())
+_FILLERS = re.compile(r"\b(?:uh|um|ehm|erm|er|hmm)\b,?\s*", re.I)
+# Said to the room during the call, not work after it: "I'll show you my findings",
+# "give you a little briefing".
+_PRESENTING = re.compile(r"^(?:show|give|tell|walk)\s+(?:you|everyone|everybody|us|all of you)\s+"
+                         r"(?:my|our|a little|a quick|a short|a brief|some|through)\b", re.I)
+
+
+def says_work(text: str) -> bool:
+    """True when a spoken task reads as work to be done after the call: it starts with a
+    verb of work, its object is more than a pronoun ("Put them there", "Check it by
+    myself"), it does not stop mid-phrase ("Write to Joao to"), and it is not the speaker
+    presenting to the room ("Show you my findings")."""
+    words = re.findall(r"[A-Za-z0-9][\w'’-]*", _FILLERS.sub("", text))
+    if len(words) < 2:
+        return False
+    if words[0].lower() not in WORK_VERBS | _MORE_WORK and not re.match(r"let \S+ know\b", text, re.I):
+        return False
+    if re.match(r"\s*[A-Za-z'’-]+\s*[,–—-]", _FILLERS.sub("", text)):
+        return False  # "Put – I'll also put …", "Follow, the requirements …": no object
+    rest = [w.lower() for w in words[1:]]
+    if rest[0] in _NO_OBJECT:
+        return False
+    while rest and rest[0] in _PARTICLES:
+        rest = rest[1:]
+    listed = re.search(r":\s*\S", text) is not None  # "Send these over: the site list; …"
+    if not rest or (rest[0] in _BARE_OBJECTS and not listed
+                    and (len(rest) == 1 or rest[1] not in _DETERMINERS)):
+        return False  # "Put them there"; "send them the diagram" has its object after them
+    if rest[-1] in _DANGLING or text.rstrip().endswith(("-", "–")):
+        return False
+    return not _PRESENTING.search(_FILLERS.sub("", text))
+
+
 def resolve_person(name: str, participants: tuple[str, ...]) -> str | None:
     """The participant `name` refers to (full, first or last name), or None."""
     wanted = name.strip().lower()
@@ -237,7 +280,8 @@ def _task(match: re.Match[str], owner: str | None, sentence: str, anchor: date |
 
 
 # Where a spoken task's own words end: "send the deck, and then I'll …", "fix it, because …".
-_CLAUSE_END = re.compile(r"\s*(?:,\s*(?:and then|and I|but|because|so|which|if|I think|I guess|um|uh)\b"
+_CLAUSE_END = re.compile(r"\s*(?:,\s*(?:and then|and I|but|because|so|which|if|I think|I guess|um|uh|"
+                         r"I'll|I will|and yeah)\b|\s+and I (?:find|will|'ll|think)\b"
                          r"|\s[-–—]\s|\s+(?:because|but I|and I'll|and I will|so that we)\b)", re.I)
 # Done during the call itself, not after it: "I'll share my screen", "I'll paste the link here".
 _IN_THE_CALL = re.compile(r"\b(?:screen|chat|right now|in a second|in a minute|here|this video|"

@@ -23,6 +23,7 @@ from factbook.extract.commitments import (
     ACTION_VERBS,
     commitment_task,
     resolve_person,
+    says_work,
     spoken_tasks,
     utterances,
 )
@@ -93,9 +94,9 @@ def structured_items(document: Document, persona: Persona | None = None) -> Stru
     if document.kind in _SPOKEN_KINDS:
         default = document.authors[0] if len(document.authors) == 1 else None
         spoken = utterances(_me_as_user(document, persona), default_speaker=default)
-        items.tasks.extend(spoken_tasks(spoken, participants, document.date))
-        items.tasks.extend(document_asks(document, spoken, participants,
-                                         persona.name if persona else None))
+        said = [*spoken_tasks(spoken, participants, document.date),
+                *document_asks(document, spoken, participants, persona.name if persona else None)]
+        items.tasks.extend(t for t in said if says_work(t.text))
         items.decisions.extend(spoken_decisions(spoken, document.date))
     items.tasks = _unique_tasks(items.tasks)
     if persona is not None:
