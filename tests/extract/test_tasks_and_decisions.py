@@ -227,3 +227,12 @@ def test_a_spoken_task_is_a_verb_of_work_and_an_object_not_talk():
     doc = Document(path="/s.vtt", sha256="s", kind=DocumentKind.TRANSCRIPT, title="Sync", text=text,
                    date=DAY, participants=("Ivo Brandt", "Lena Ostrova"))
     assert [t.text for t in structured_items(doc, ME).tasks] == ["Send you the floor plan"]
+
+
+def test_a_decision_told_again_or_an_object_said_before_is_not_one_made_here():
+    said = [Utterance("Reza", "This is what we decided up to now for the last hour."),
+            Utterance("Reza", "Remember that we agreed to ship the kiosks by Monday."),
+            Utterance("Reza", "These are the tools we are going to use during the whole project."),
+            Utterance("Reza", "We are going to use recycled plastic for the case.")]
+    assert [d.text for d in spoken_decisions(said, DAY)] == [
+        "We are going to use recycled plastic for the case."]

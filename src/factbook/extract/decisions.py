@@ -83,6 +83,15 @@ def heading_kind(line: str) -> str | None:
     return section_kind(line)
 
 
+# A decision told again, wondered about or reported, not made here: "this is what we decided
+# up to now", "remember that we agreed …", "if we decided to go for …", "as I mentioned".
+_NOT_MADE_HERE = re.compile(r"\b(?:what|if|whether) we(?:'ve|’ve| have)? (?:decided|agreed)\b"
+                            r"|\bremember,? (?:that )?we\b|\bas I (?:mentioned|said)\b"
+                            r"|\b(?:previous|last) (?:meeting|call|time)\b", re.I)
+# "the tools we are going to use during the project": the verb's object came before it.
+_OBJECT_BEFORE = re.compile(r"^\s*(?:during|throughout|in|for|at|on|all|today|now|here)\b", re.I)
+
+
 def spoken_decisions(items: list[Utterance], anchor: date | None) -> list[Decision]:
     """Decisions said in `items` (the sentences of a transcript or thread)."""
     decisions: list[Decision] = []
@@ -100,7 +109,10 @@ def spoken_decisions(items: list[Utterance], anchor: date | None) -> list[Decisi
             if following and is_decision_text(following):
                 decisions.append(Decision(text=_tidy(following), date=anchor, passage=following))
             continue
-        if not _TRIGGER.search(sentence) or _NEGATED.search(sentence):
+        trigger = _TRIGGER.search(sentence)
+        if not trigger or _NEGATED.search(sentence) or _NOT_MADE_HERE.search(sentence):
+            continue
+        if re.search(r"going to|gonna", trigger.group(0), re.I) and _OBJECT_BEFORE.match(_after_trigger(sentence)):
             continue
         if is_decision_text(_after_trigger(sentence)):
             decisions.append(Decision(text=_tidy(sentence), date=anchor, passage=sentence))
