@@ -236,3 +236,9 @@ def test_a_decision_told_again_or_an_object_said_before_is_not_one_made_here():
             Utterance("Reza", "We are going to use recycled plastic for the case.")]
     assert [d.text for d in spoken_decisions(said, DAY)] == [
         "We are going to use recycled plastic for the case."]
+
+
+def test_we_should_go_ahead_with_is_a_decision():
+    said = [Utterance("Reza", "Yeah. I think we should definitely go ahead with the solar charging idea.")]
+    assert [d.text for d in spoken_decisions(said, DAY)] == [
+        "I think we should definitely go ahead with the solar charging idea."]

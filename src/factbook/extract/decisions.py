@@ -38,6 +38,7 @@ _TRIGGER = re.compile(
     r"|\blet'?s go (?:with|ahead)\b|\blet’s go (?:with|ahead)\b|\blet'?s lock\b|\blet’s lock\b"
     r"|\bwe(?:'re|’re| are) going (?:with|ahead)\b|\bwe(?:'ll|’ll| will) go (?:with|ahead)\b"
     r"|\bso we go with\b|\bwe go with\b|\bwe(?:'ll|’ll| will) stick with\b"
+    r"|\bwe should (?:definitely |just |then )?(?:go (?:ahead )?with|stick with)\b"
     r"|\b(?:the )?(?:final )?decision (?:is|was) (?:to|that)\b|\bfinal decision\b"
     r"|\bit(?:'s|’s| is) decided\b|^(?:decision|decided|agreed|resolved)\s*[:,-]"
     # "let's simply forget plan A", "let's not organize a panel", "let's keep the alarm"
@@ -54,7 +55,7 @@ _RECAP = re.compile(r"\bdecisions?\s+(?:that\s+)?(?:we(?:'ve|’ve| have)?\s+)?(
                     r"(?:\s+so far)?\s*(?:are|were|is|was)?\s*[:,-]?\s*(?P<items>.+)$", re.I)
 _AGREED_ALONE = re.compile(r"^(?:okay,?\s+|ok,?\s+|yes,?\s+|so,?\s+)?(?:agreed|deal|done|decided|"
                            r"that's settled|settled)\s*[.!]?$", re.I)
-_FILLER = re.compile(r"^(?:(?:so|and|but|okay|ok|um|uh|uhm|well|yeah|yes|right|alright|now)\b[\s,]*)+",
+_FILLER = re.compile(r"^(?:(?:so|and|but|okay|ok|um|uh|uhm|well|yeah|yes|right|alright|now)\b[\s,.!]*)+",
                      re.I)
 _DANGLING = {"the", "a", "an", "to", "of", "that", "and", "or", "but", "with", "for", "on", "in",
              "at", "by", "is", "are", "was", "we", "it", "this", "actually", "so", "uh", "um"}
