@@ -129,3 +129,20 @@ def test_meeting_speakers_and_named_people_get_people_notes(meetings_dev):
     assert meetings_dev["people_recall"] >= 0.9
     assert meetings_dev["people_misfiled"] == 0
     assert meetings_dev["people_spurious"] <= 3
+
+
+def test_work_documents_tasks_and_decisions_are_found_owned_dated_and_routed(work_dev):
+    assert work_dev["task_recall"] >= 0.85, work_dev["missed_tasks"]
+    assert work_dev["task_owner"] >= 0.9
+    assert work_dev["task_due"] >= 0.88
+    assert work_dev["task_routed"] >= 0.86
+    assert work_dev["task_precision"] >= 0.82
+    assert work_dev["decision_recall"] >= 0.83, work_dev["missed_decisions"]
+    assert work_dev["decision_routed"] >= 0.92
+
+
+def test_meeting_action_items_and_decisions(meetings_dev):
+    assert meetings_dev["action_recall"] >= 0.34
+    assert meetings_dev["action_precision"] >= 0.2
+    assert meetings_dev["decision_recall"] >= 0.3
+    assert meetings_dev["decision_precision"] >= 0.36
