@@ -242,3 +242,13 @@ def test_we_should_go_ahead_with_is_a_decision():
     said = [Utterance("Reza", "Yeah. I think we should definitely go ahead with the solar charging idea.")]
     assert [d.text for d in spoken_decisions(said, DAY)] == [
         "I think we should definitely go ahead with the solar charging idea."]
+
+
+def test_no_task_is_tagged_with_a_job_title_or_a_common_word():
+    text = "Ivo Brandt: I'll send the budget to the institute by Friday.\n"
+    doc = Document(path="/j.vtt", sha256="j", kind=DocumentKind.TRANSCRIPT, title="Sync", text=text,
+                   date=DAY, participants=("Ivo Brandt",))
+    mentions = [Mention("Project Manager", EntityKind.PROJECT), Mention("Institute", EntityKind.PROJECT),
+                Mention("Castel Systems", count=2)]
+    [task] = merge_structured(doc, Extraction(mentions=mentions), ME).tasks
+    assert task.subjects == ["Castel Systems"]

@@ -28,7 +28,7 @@ from email.utils import getaddresses
 from typing import TYPE_CHECKING
 
 from factbook.models import Document, DocumentKind, EntityKind, KnownEntity, Mention
-from factbook.extract.people import structural_people
+from factbook.extract.people import is_role, structural_people
 from factbook.resolve.names import LEGAL_SUFFIXES, name_key
 
 if TYPE_CHECKING:
@@ -164,7 +164,16 @@ def routable(document: Document, mentions: list[Mention], persona: Persona | Non
     """The organizations and projects among `mentions` that may be routed to: none that
     is a person's name (a participant, an author, a person mentioned, the user)."""
     people = _person_keys(document, mentions, persona)
-    return [m for m in mentions if m.kind in ROUTABLE and not _is_person(m, people)]
+    lower = set(re.findall(r"(?<![\w'’-])[a-z][a-z-]+", document.text))
+    return [m for m in mentions if m.kind in ROUTABLE and not _is_person(m, people)
+            and not _junk(m.name, lower)]
+
+
+def _junk(name: str, lower_words: set[str]) -> bool:
+    """A name no task should be tagged with: a job title ("Project Manager"), or one word
+    the document also writes as a common noun ("the institute")."""
+    words = name.split()
+    return is_role(name) or (len(words) == 1 and words[0].lower() in lower_words)
 
 
 def named_in(text: str, mentions: list[Mention]) -> list[str]:
