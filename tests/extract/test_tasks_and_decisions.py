@@ -252,3 +252,14 @@ def test_no_task_is_tagged_with_a_job_title_or_a_common_word():
                 Mention("Castel Systems", count=2)]
     [task] = merge_structured(doc, Extraction(mentions=mentions), ME).tasks
     assert task.subjects == ["Castel Systems"]
+
+
+def test_a_note_with_headings_that_say_more_is_read_as_meeting_notes():
+    from factbook.sources.meeting_notes import looks_like_meeting_notes, section_kind
+
+    assert section_kind("## Decisions (what we agreed)") == "decisions"
+    assert section_kind("## Next steps (this week)") == "actions"
+    assert section_kind("## Notes on pricing") is None  # only decisions and next steps
+    body = ("# Vellmar sync\n\n## Decisions (what we agreed)\n- Pilot starts in May\n\n"
+            "## Next steps (this week)\n- Ivo to send the floor plan\n")
+    assert looks_like_meeting_notes(body, "vellmar")

@@ -39,9 +39,23 @@ def section_kind(line: str) -> str | None:
     """The section a heading line opens ("summary", "facts", "decisions", "actions",
     "attendees"), or None when the line is not a known section heading."""
     match = _SECTION.match(line)
-    if not match:
+    if match:
+        return SECTION_NAMES.get(match.group(1).strip().lower())
+    return _decisions_or_actions_heading(line)
+
+
+def _decisions_or_actions_heading(line: str) -> str | None:
+    """A Markdown heading that starts with a decisions or next-steps name and says more:
+    "## Decisions (what we agreed)", "## Next steps (this week)", "### Action items for Friday"."""
+    heading = re.match(r"^\s*#{1,6}\s+(.+?)\s*#*\s*$", line)
+    if not heading:
         return None
-    return SECTION_NAMES.get(match.group(1).strip().lower())
+    words = re.sub(r"\(.*?\)", " ", heading.group(1)).strip(" :*_").lower().split()
+    for size in (3, 2, 1):
+        kind = SECTION_NAMES.get(" ".join(words[:size])) if len(words) >= size else None
+        if kind in ("decisions", "actions"):
+            return kind
+    return None
 
 
 # A first line (or file name) that says the note is about a meeting: "Call w/ …", "1:1 — …".
