@@ -263,3 +263,11 @@ def test_a_note_with_headings_that_say_more_is_read_as_meeting_notes():
     body = ("# Vellmar sync\n\n## Decisions (what we agreed)\n- Pilot starts in May\n\n"
             "## Next steps (this week)\n- Ivo to send the floor plan\n")
     assert looks_like_meeting_notes(body, "vellmar")
+
+
+def test_someone_asked_by_full_name_owns_the_ask_though_they_never_speak():
+    text = ("Omar Reyes: So Nadia Pell, could you please prepare the venue shortlist?\n\n"
+            "Tom Beck: I can help with that.\n")
+    doc = Document(path="/v.txt", sha256="v", kind=DocumentKind.TRANSCRIPT, title="Weekly", text=text,
+                   date=DAY, participants=("Omar Reyes", "Tom Beck"))
+    assert _owners(structured_items(doc))["Prepare the venue shortlist"] == "Nadia Pell"

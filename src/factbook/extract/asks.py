@@ -205,6 +205,9 @@ def _addressee(named: str | None, document: Document, items: list[Utterance], in
     person = resolve_person(named, participants) if named else None
     if person:
         return person
+    if named and re.fullmatch(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)+", named) \
+            and named.split()[0].lower() not in _GREETINGS:
+        return named  # addressed by full name, though they have not spoken: "Priya Nand, could you …"
     if document.kind is DocumentKind.EMAIL:
         person = resolve_person(greeted, participants) if greeted else None
         if person:
@@ -221,6 +224,7 @@ def _addressee(named: str | None, document: Document, items: list[Utterance], in
     return None
 
 
+_GREETINGS = frozenset("hi hello hey dear thanks thank morning afternoon evening so and ok okay".split())
 _BACKCHANNEL = re.compile(r"^(?:mm+-?hmm+|uh-?huh|okay|ok|yeah|yes|sure|right|i see|alright|hmm+)[.!]?$",
                           re.I)
 
