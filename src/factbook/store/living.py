@@ -93,10 +93,12 @@ class LivingNotesMixin:
         return task_record(row) if row else None
 
     def find_task(self, key: str, entities: list[int]) -> TaskRecord | None:
-        """A stored task with the same words about the same entities (then it is not added again)."""
-        wanted = sorted(entities)
+        """A stored task with the same words about the same entities, or about one of them
+        (a later document may route it to more accounts): then it is not added again."""
+        wanted = set(entities)
         for row in self.db.execute("SELECT * FROM tasks WHERE key = ? ORDER BY id", (key,)):
-            if sorted(json.loads(row["entities"])) == wanted:
+            have = set(json.loads(row["entities"]))
+            if have == wanted or have & wanted:
                 return task_record(row)
         return None
 
