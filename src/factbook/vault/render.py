@@ -107,7 +107,7 @@ def render_entity_note(lookup: Lookup, entity: EntityRecord, existing: str | Non
     body += _section("Topics", [f"- {t}" for t in _topics(docs, adopted.get("topics", []))])
     body += _section("Key Decisions", _decision_lines(lookup, entity, adopted.get("decisions", [])))
     body += _section("Related", _related_line(lookup, entity, facts, docs))
-    picture = (relationship_map(store, entity, lookup.entity, docs)
+    picture = (relationship_map(store, entity, lookup.entity, docs, lookup.people)
                if entity.kind is EntityKind.ORGANIZATION else [])
     if picture:
         body += _section(MAP_HEADING, picture)
