@@ -154,7 +154,7 @@ class NoteWriter:
             return
         if self.journal is not None:
             # Staged: the note lands only when the run's store transaction commits.
-            if self.journal.stage(rel, merged.text):
+            if self.journal.stage(rel, merged.text, before=disk):
                 self.written.append(rel)
             self._recorded(rel, merged.text, merged.own)
             return
