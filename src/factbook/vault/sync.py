@@ -15,6 +15,7 @@ from factbook.errors import VaultError
 
 from factbook.glossary import Glossary, with_glossary
 from factbook.store.base import DocumentRecord, Store
+from factbook.vault.deferred import Deferrals
 from factbook.vault.journal import Journal
 from factbook.vault.layout import VaultLayout, inside_vault
 from factbook.vault.ownership import merge_note
@@ -44,6 +45,7 @@ def read_back_vault(layout: VaultLayout, store: Store) -> int:
     checked-off tasks, aliases, a removed `needs-review`); returns how many changes."""
     up_to = store.max_review_id()
     changes = 0
+    deferrals = Deferrals(layout.state_dir)
     for rel, sha, seen in store.rendered_stats():
         try:
             path = inside_vault(layout.root, rel)
@@ -63,7 +65,11 @@ def read_back_vault(layout: VaultLayout, store: Store) -> int:
         if text_hash(disk) == sha:
             store.set_rendered_stat(rel, stat)
             continue
-        changes += apply_read_back(store, rel, read_back(store.rendered_base(rel), disk), up_to)
+        base = store.rendered_base(rel)
+        if not deferrals.read_now(rel, base, disk):
+            continue  # empty or sharply shrunk: "not now", never a deletion
+        changes += apply_read_back(store, rel, read_back(base, disk), up_to)
+    deferrals.save()
     if changes:
         log.info("read back %d changes made in the vault", changes)
     return changes
@@ -96,6 +102,7 @@ class NoteWriter:
         self.written: list[str] = []
         self.skipped: list[str] = []
         self._pending: list[_Pending] = []
+        self.deferrals = Deferrals(layout.state_dir)
 
     def write(self, entity_ids: set[int], document_ids: list[int]) -> int:
         """Place and render the new documents' source notes, then the touched entities'
@@ -109,6 +116,8 @@ class NoteWriter:
             entity = self.lookup.entity(entity_id)
             self._put(entity.note_path, render_entity_note(self.lookup, entity, None))
         self._flush()
+        if not self.dry_run:
+            self.deferrals.save()
         return len(self.written)
 
     def rebuild(self) -> int:
@@ -145,9 +154,13 @@ class NoteWriter:
             log.warning("%s", exc)
             self.skipped.append(rel)
             return
+        base = self.store.rendered_base(rel)
+        if not self.deferrals.write_now(rel, base, disk):
+            self.skipped.append(rel)  # seen empty or sharply shrunk: not now
+            return
         # Without a base (a note factbook did not write, or wrote before keeping one) the
         # merge is conservative: every line it cannot match to factbook's is kept.
-        merged = merge_note(self.store.rendered_base(rel), disk, text, self.store.tombstones(rel))
+        merged = merge_note(base, disk, text, self.store.tombstones(rel))
         if self.dry_run:
             if disk != merged.text:
                 self.written.append(rel)
