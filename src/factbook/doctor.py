@@ -92,13 +92,14 @@ def _unopenable_store(layout: VaultLayout, report: DoctorReport, exc: StoreError
         path = layout.state_dir / f"{STORE_FILE}{suffix}"
         if path.exists():
             path.rename(path.with_name(f"{STORE_FILE}{suffix}.corrupt-{stamp}"))
-    open_store(layout.state_dir).close()
+    open_store(layout.state_dir, fresh_ok=True).close()
     finding.fixed = True
     finding.detail += (f"; moved aside as {STORE_FILE}.corrupt-{stamp} and a fresh store made:"
-                       " ingest your documents again to rebuild it (the notes are untouched)")
+                       " ingest your documents again to rebuild it (the notes are untouched,"
+                       " and your edits in them are read back)")
     leftovers = [f for f in report.findings if f.kind in ("interrupted-run", "temp-files")]
     if leftovers:  # a fresh store has committed no journal: the interrupted run is rolled back
-        store = open_store(layout.state_dir)
+        store = open_store(layout.state_dir, fresh_ok=True)
         try:
             recover_vault(layout.root, layout.state_dir, store)
         finally:

@@ -27,7 +27,7 @@ from factbook.sources.base import MAX_BYTES, content_hash
 from factbook.store.base import Store
 from factbook.store.duplicates import DuplicateFinder
 from factbook.store.merge import Merger, MergeResult
-from factbook.vault.adopt import adopt_note
+from factbook.vault.adopt import adopt_note, merge_adopted
 from factbook.vault.gitlog import commit_message, commit_run
 from factbook.vault.journal import journaled, recover_vault
 from factbook.vault.layout import VaultLayout
@@ -410,7 +410,9 @@ def _merge_one(merger: Merger, doc: Document, extraction: Extraction | None) -> 
         note = adopt_note(doc)
         result = merger.merge(doc, note.extraction, origin="adopted")
         entity_id = next(iter(result.entities_touched))
-        merger.store.update_adopted(entity_id, note.adopted)
+        # A second adopted note of the same entity adds to the first; it never replaces it.
+        merger.store.update_adopted(
+            entity_id, merge_adopted(merger.store.entity(entity_id).adopted, note.adopted))
         for alias in note.aliases:
             merger.store.add_alias(entity_id, alias)
         if note.created:

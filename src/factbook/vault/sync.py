@@ -8,6 +8,7 @@ written at all when it changed between reading and writing).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from factbook.vault.layout import VaultLayout, inside_vault
 from factbook.vault.ownership import merge_note
 from factbook.vault.readback import apply_read_back, read_back
 from factbook.vault.render import Lookup, render_entity_note, render_source_note
+from factbook.vault.unknown import NoteStems, read_back_unknown
 from factbook.vault.writer import text_hash, write_batch
 
 log = logging.getLogger(__name__)
@@ -103,6 +105,7 @@ class NoteWriter:
         self.skipped: list[str] = []
         self._pending: list[_Pending] = []
         self.deferrals = Deferrals(layout.state_dir)
+        self._stems = NoteStems(layout.root)
 
     def write(self, entity_ids: set[int], document_ids: list[int]) -> int:
         """Place and render the new documents' source notes, then the touched entities'
@@ -110,11 +113,13 @@ class NoteWriter:
         self._place_sources(document_ids)
         for document_id in document_ids:
             doc = self.lookup.document(document_id)
-            note = render_source_note(self.lookup, doc, doc.meta.get("original"))
-            self._put(doc.note_path, with_glossary(note, doc.text, self.glossary))
+            self._put(doc.note_path, lambda doc=doc: with_glossary(
+                render_source_note(self.lookup, doc, doc.meta.get("original")), doc.text,
+                self.glossary))
         for entity_id in sorted(entity_ids):
             entity = self.lookup.entity(entity_id)
-            self._put(entity.note_path, render_entity_note(self.lookup, entity, None))
+            self._put(entity.note_path, lambda entity=entity: render_entity_note(
+                self.lookup, entity, None))
         self._flush()
         if not self.dry_run:
             self.deferrals.save()
@@ -146,8 +151,9 @@ class NoteWriter:
             self.store.set_document_note(document_id, path)
             doc.note_path = path
 
-    def _put(self, rel: str, text: str) -> None:
+    def _put(self, rel: str, render: Callable[[], str]) -> None:
         """Merge factbook's rendering with the note on disk, then write (or stage) it."""
+        text = render()
         try:
             disk = read_note_text(inside_vault(self.layout.root, rel))
         except VaultError as exc:
@@ -158,6 +164,10 @@ class NoteWriter:
         if not self.deferrals.write_now(rel, base, disk):
             self.skipped.append(rel)  # seen empty or sharply shrunk: not now
             return
+        if base is None and disk is not None and not self.dry_run and read_back_unknown(
+                self.store, rel, text, disk, self._stems):
+            self.lookup = Lookup(self.store)  # the person's words and task states, now stored
+            text = render()
         # Without a base (a note factbook did not write, or wrote before keeping one) the
         # merge is conservative: every line it cannot match to factbook's is kept.
         merged = merge_note(base, disk, text, self.store.tombstones(rel))
