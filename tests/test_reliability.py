@@ -138,3 +138,127 @@ def test_r3_a_sharply_shrunk_note_waits_a_run_before_it_is_read(cli, vault, tmp_
     note.write_text(full, encoding="utf-8")
     _ok(cli("ingest", docs, "--vault", vault))
     assert note.read_text(encoding="utf-8") == full
+
+
+# -- r4: store recovery -----------------------------------------------------------------------
+
+QBR = """---
+title: Northwind QBR
+date: 2026-03-04
+---
+# Northwind QBR
+
+## Summary
+Quarterly review with Northwind Logistics Inc.
+
+## Key facts
+- Northwind Logistics will move 40% of its fleet onto the Brightwater route planner by September.
+- Northwind Logistics expects the Kestrel Cold Storage deal to close in June 2026.
+
+## Action items
+- [ ] Send the revised pilot pricing to Dana Whitfield @Priya Raman 📅 2026-03-11
+"""
+
+
+def _qbr_vault(cli, vault, tmp_path) -> tuple[Path, Path, Path]:
+    docs = tmp_path / "in"
+    docs.mkdir()
+    (docs / "2026-03-04 Northwind QBR.md").write_text(QBR, encoding="utf-8")
+    _ok(cli("ingest", docs, "--vault", vault))
+    acc = vault / ACCOUNT
+    src = next((vault / "Sources" / "2026").glob("*.md"))
+    text = re.sub(r"^- Northwind Logistics will move 40% of its fleet[^(]*",
+                  "- MY WORDS: fleet move is 40% by September ", acc.read_text("utf-8"), flags=re.M)
+    acc.write_text(text, encoding="utf-8")
+    s = re.sub(r"^- \[ \] (Send the revised.*📅 2026-03-11)", r"- [x] \1 ✅ 2026-03-10",
+               src.read_text("utf-8"), flags=re.M)
+    src.write_text(s, encoding="utf-8")
+    _ok(cli("ingest", docs, "--vault", vault))
+    return docs, acc, src
+
+
+def test_r4_store_recovery_keeps_the_persons_edits(cli, vault, tmp_path):
+    docs, acc, src = _qbr_vault(cli, vault, tmp_path)
+    db = vault / ".factbook" / "factbook.db"
+    with db.open("r+b") as handle:
+        handle.truncate(db.stat().st_size // 2)  # damaged
+    _ok(cli("doctor", "--fix", "--vault", vault))
+    _ok(cli("ingest", docs, "--vault", vault))
+    assert "MY WORDS" in acc.read_text("utf-8")
+    assert "- [x] Send the revised" in src.read_text("utf-8")
+    assert acc.read_text("utf-8").count("fleet onto the Brightwater") <= 1  # Recent Context only
+
+
+def test_r4_an_empty_or_missing_store_is_refused_in_a_vault_with_notes(cli, vault, tmp_path):
+    docs, acc, _src = _qbr_vault(cli, vault, tmp_path)
+    db = vault / ".factbook" / "factbook.db"
+    for wal in vault.joinpath(".factbook").glob("factbook.db-*"):
+        wal.unlink()
+    db.write_bytes(b"")
+    result = cli("ingest", docs, "--vault", vault)
+    assert result.exit_code != 0 and "the store is empty" in result.output
+    assert "doctor --fix" in result.output and "Traceback" not in result.output
+    db.unlink()
+    assert "the store is missing" in cli("status", "--vault", vault).output
+    _ok(cli("doctor", "--fix", "--vault", vault))
+    _ok(cli("ingest", docs, "--vault", vault))
+    assert "MY WORDS" in acc.read_text("utf-8")
+
+
+# -- r5: a second adopted note ---------------------------------------------------------------
+
+MINE = """---
+type: account
+name: Northwind Logistics
+tags: [type/account]
+---
+# Northwind Logistics
+
+## Key Facts
+
+- Northwind Logistics runs 14 depots in the Pacific Northwest.
+
+## Recent Context
+
+- 2026-02-10: MY CONTEXT dinner with their COO, very keen on the pilot
+
+## Topics
+
+- MY TOPIC cold-chain pilot pricing
+
+## Key Decisions
+
+- 2026-02-11: MY DECISION we offer the pilot at cost
+
+## My Own Section
+
+- MY SECTION line
+"""
+SAMS = """---
+type: account
+name: Northwind Logistics
+tags: [type/account]
+---
+# Northwind Logistics
+
+## Key Facts
+
+- Northwind Logistics opened a depot in Boise in January 2026.
+
+## My Own Section
+
+- SAM's line
+"""
+
+
+def test_r5_a_second_adopted_note_keeps_the_first_ones_lines(cli, vault, tmp_path):
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "Northwind.md").write_text(MINE, encoding="utf-8")
+    (tmp_path / "colleague").mkdir()
+    (tmp_path / "colleague" / "Northwind-from-Sam.md").write_text(SAMS, encoding="utf-8")
+    _ok(cli("ingest", tmp_path / "mine", "--vault", vault))
+    _ok(cli("ingest", tmp_path / "colleague", "--vault", vault))
+    text = (vault / ACCOUNT).read_text("utf-8")
+    for line in ("MY CONTEXT", "MY TOPIC", "MY DECISION", "MY SECTION", "SAM's line",
+                 "14 depots", "Boise"):
+        assert line in text, line

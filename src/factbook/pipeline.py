@@ -6,6 +6,7 @@ and prints the report.
 from __future__ import annotations
 
 import logging
+import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -22,7 +23,7 @@ from factbook.persona import Persona, learn_colleagues, personalize
 from factbook.profiles import Profile, apply_profile, profile_for
 from factbook.resolve.entities import EntityIndex
 from factbook.resolve.gazetteer import Gazetteer
-from factbook.sources import iter_files, read_path
+from factbook.sources import confined_files, read_path
 from factbook.sources.base import MAX_BYTES, content_hash
 from factbook.store.base import Store
 from factbook.store.duplicates import DuplicateFinder
@@ -154,8 +155,10 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
                    glossary: Glossary | None, profiles: list[Profile] | None,
                    outputs: OutputSettings | None) -> tuple[RunReport, list[str]]:
     tailoring = Tailoring(persona, glossary, list(profiles or []))
-    files = list(iter_files(paths))
+    inputs = confined_files(paths, layout.root, layout.inbox)
+    files = inputs.files
     report = RunReport(dry_run=dry_run, files=len(files))
+    report.failures += [Failure(path, reason) for path, reason in inputs.refused]
     run_id = store.begin_run(getattr(extractor, "name", "offline"))
     report.run_id = run_id
     index = EntityIndex(store.known_entities())
@@ -326,8 +329,9 @@ def _known_file(path: Path, store: Store, max_file_bytes: int | None) -> Duplica
     """A file whose exact bytes are already a source, or were skipped as a near-duplicate
     of one. (A file holding several documents, like an mbox, is checked per message.)"""
     try:
-        if path.stat().st_size > (max_file_bytes or MAX_BYTES):
-            return None
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > (max_file_bytes or MAX_BYTES):
+            return None  # the reader says what is wrong with it (a FIFO is never opened)
         sha = content_hash(path.read_bytes())
     except OSError:
         return None  # the reader says what is wrong with it
