@@ -29,6 +29,7 @@ from factbook.store.base import Store
 from factbook.store.duplicates import DuplicateFinder
 from factbook.store.merge import Merger, MergeResult
 from factbook.vault.adopt import adopt_note, merge_adopted
+from factbook.vault.inbox import file_processed
 from factbook.vault.gitlog import commit_message, commit_run
 from factbook.vault.journal import journaled, recover_vault
 from factbook.vault.layout import VaultLayout
@@ -91,6 +92,8 @@ class RunReport:
     llm_usage: dict | None = None
     # Drafts, invites and the digest written after the notes (vault-relative paths).
     outputs: list[str] = field(default_factory=list)
+    # Inbox files this run read, moved to Inbox/processed/ once it succeeded.
+    processed: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """The report as plain data."""
@@ -211,6 +214,7 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
             report.outputs = _hand_back(layout, store, RunOutputs(run_id, today or date.today(), new_docs),
                                         created, touched, outputs, persona)
         status = "ok" if not report.failures else "ok-with-failures"
+        report.processed = file_processed(layout.inbox, files, {f.path for f in report.failures})
     except _DryRun:
         status = "dry-run"
     finally:
