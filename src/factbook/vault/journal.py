@@ -100,6 +100,16 @@ class Journal:
         step_done()
         return True
 
+    def staged_text(self, rel: str) -> str | None:
+        """The text staged for `rel` in this run (what the note will hold), None if none."""
+        tmp = self.staged.get(rel)
+        if tmp is None:
+            return None
+        try:
+            return tmp.read_bytes().decode("utf-8")
+        except OSError as exc:
+            raise write_error(tmp, exc) from exc
+
     def seal(self) -> None:
         """Make the journal durable: called just before the store commits."""
         if self._handle is None:

@@ -151,11 +151,14 @@ class NoteWriter:
             self.store.set_document_note(document_id, path)
             doc.note_path = path
 
-    def _put(self, rel: str, render: Callable[[], str]) -> None:
-        """Merge factbook's rendering with the note on disk, then write (or stage) it."""
-        text = render()
+    def _put(self, rel: str, render: Callable[[], str] | str) -> None:
+        """Merge factbook's rendering (the text, or how to make it) with the note on disk,
+        then write (or stage) it."""
+        text = render() if callable(render) else render
         try:
-            disk = read_note_text(inside_vault(self.layout.root, rel))
+            staged = self.journal.staged_text(rel) if self.journal is not None else None
+            disk = staged if staged is not None else read_note_text(
+                inside_vault(self.layout.root, rel))
         except VaultError as exc:
             log.warning("%s", exc)
             self.skipped.append(rel)
@@ -164,7 +167,7 @@ class NoteWriter:
         if not self.deferrals.write_now(rel, base, disk):
             self.skipped.append(rel)  # seen empty or sharply shrunk: not now
             return
-        if base is None and disk is not None and not self.dry_run and read_back_unknown(
+        if base is None and disk is not None and not self.dry_run and callable(render) and read_back_unknown(
                 self.store, rel, text, disk, self._stems):
             self.lookup = Lookup(self.store)  # the person's words and task states, now stored
             text = render()
