@@ -10,6 +10,7 @@ that cannot be opened at all is moved aside (never deleted) and a fresh one made
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -68,8 +69,18 @@ def run_doctor(layout: VaultLayout, fix: bool = False, wait: bool | float = Fals
             return report
         try:
             _check_store(layout, store, report, fix)
+            damaged = None
+        except (sqlite3.DatabaseError, StoreError) as exc:
+            damaged = exc  # pages that cannot be read: the store is as good as unopenable
         finally:
             store.close()
+        if damaged is None and fix and any(f.kind == "store-integrity" and not f.fixed
+                                           for f in report.findings):
+            damaged = "its integrity problems remain after re-indexing"
+        if damaged is not None:
+            report.findings = [f for f in report.findings if f.kind != "store-integrity"]
+            _unopenable_store(layout, report, StoreError(
+                f"{layout.state_dir / STORE_FILE}: the store is damaged ({damaged})"), fix)
     return report
 
 
