@@ -191,7 +191,7 @@ def ingest_command(
         try:
             chosen = make_extractor(extractor or layout.config.extractor, layout.config.llm, store)
             if commit is None:
-                commit = bool(layout.config.raw.get("ingest", {}).get("commit", False))
+                commit = layout.config.commit
             tailoring = _tailoring(layout, chosen)
             report = _run_with_progress(targets, layout, store, chosen, dry_run, quiet=as_json,
                                         tailoring=tailoring, wait=wait, commit=commit)

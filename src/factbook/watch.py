@@ -43,7 +43,7 @@ def ingest_paths(layout: VaultLayout, paths: list[Path], extractor: str | None =
     try:
         chosen = make_extractor(extractor or layout.config.extractor, layout.config.llm, store)
         return ingest(paths, layout, store, chosen, max_file_bytes=layout.config.max_file_bytes,
-                      wait=True, commit=bool(raw.get("ingest", {}).get("commit", False)),
+                      wait=True, commit=layout.config.commit,
                       persona=persona_from_config(raw), glossary=load_glossary(layout.state_dir),
                       profiles=profiles_from_config(raw), outputs=outputs_from_config(raw))
     finally:

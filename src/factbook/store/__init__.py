@@ -12,6 +12,8 @@ import os
 import re
 from pathlib import Path
 
+from filelock import FileLock, Timeout
+
 from factbook.errors import StoreError
 from factbook.store.base import Store
 from factbook.store.sqlite import SQLiteStore
@@ -35,7 +37,13 @@ def open_store(state_dir: Path, fresh_ok: bool = False) -> Store:
         raise StoreError(f"{path}: the store is {state}, but the vault has factbook's notes",
                          hint="run `factbook doctor --fix` to start a new store, then ingest your"
                               " documents again: the notes' own lines rebuild it")
-    return SQLiteStore(path)
+    # Opening migrates: first runs racing on a new vault take turns (and re-check).
+    try:
+        with FileLock(str(state_dir / "store.lock"), timeout=120):
+            return SQLiteStore(path)
+    except Timeout as exc:
+        raise StoreError(f"{path}: another program has been opening the store for 2 minutes",
+                         hint="wait for it to finish, then run again") from exc
 
 
 def _is_empty(path: Path) -> bool:
