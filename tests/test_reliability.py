@@ -418,3 +418,95 @@ def test_r10_links_out_devices_and_fifos_are_refused(cli, vault, tmp_path):
     os.mkfifo(tmp_path / "pipe.txt")
     result = cli("ingest", tmp_path / "pipe.txt", "--vault", vault)
     assert "not a regular file" in result.output and "Traceback" not in result.output
+
+
+# -- r_small, r_small2 ------------------------------------------------------------------------
+
+def test_small_a_note_that_is_a_symlink_stays_one(cli, vault, tmp_path):
+    _ok(cli("ingest", _docs(tmp_path / "in", a=NORTHWIND_A), "--vault", vault))
+    note, shared = vault / ACCOUNT, tmp_path / "shared-note.md"
+    note.rename(shared)
+    note.symlink_to(shared)
+    _ok(cli("ingest", _docs(tmp_path / "in2", b=NORTHWIND_B), "--vault", vault))
+    assert note.is_symlink() and "fleet" in shared.read_text("utf-8")
+
+
+def test_small_a_mistyped_tags_list_is_kept(cli, vault, tmp_path):
+    _ok(cli("ingest", _docs(tmp_path / "in", a=NORTHWIND_A), "--vault", vault))
+    note = vault / ACCOUNT
+    text = note.read_text("utf-8").replace("tags: [type/account]", "tags: [type/account, q2-priority")
+    note.write_text(text, encoding="utf-8")
+    _ok(cli("ingest", _docs(tmp_path / "in2", b=NORTHWIND_B), "--vault", vault))
+    assert "tags: [type/account, q2-priority" in note.read_text("utf-8")
+
+
+def test_small_merge_keeps_a_fact_deleted_from_the_kept_entity_deleted(cli, vault, tmp_path):
+    docs = _docs(tmp_path / "in", a=NORTHWIND_A.replace(", its largest purchase since it went"
+                                                        " public", ""),
+                 c="KESTREL CS AGREES SALE\nMarch 3, 2026\n\nKestrel CS Ltd said Northwind "
+                   "Logistics Inc agreed to acquire Kestrel CS Ltd for 140 mln dlrs in cash.\n")
+    _ok(cli("ingest", docs, "--vault", vault))
+    note = vault / "Accounts" / "Kestrel Cold Storage.md"
+    kept = [ln for ln in note.read_text("utf-8").splitlines() if not ("140 mln" in ln and "^f-" in ln)]
+    note.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    _ok(cli("ingest", docs, "--vault", vault))
+    _ok(cli("merge", "Kestrel Cold Storage", "Kestrel CS", "--vault", vault))
+    assert not [ln for ln in note.read_text("utf-8").splitlines() if "140 mln" in ln and "^f-" in ln]
+
+
+def test_small_first_runs_racing_on_a_new_vault(tmp_path):
+    import subprocess
+    import sys
+
+    docs = _docs(tmp_path / "in", a=NORTHWIND_A)
+    cmd = [sys.executable, "-c", "from factbook.cli import main; main()", "ingest", str(docs),
+           "--vault", str(tmp_path / "nv"), "--wait"]
+    runs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            for _ in range(3)]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    for run, output in zip(runs, outputs):
+        assert run.returncode == 0, output
+        assert "cannot open the store" not in output and "Traceback" not in output
+
+
+@pytest.mark.parametrize("body, expect", [
+    ('[ingest]\nmax_file_bytes = "25MB"\n', None),
+    ('[ingest]\nmax_file_bytes = "lots"\n', "ingest.max_file_bytes"),
+    ('[ingest]\ncommit = "maybe"\n', "ingest.commit"),
+    ('[folders]\naccounts = "../escaped-accounts"\n', "folders.accounts"),
+    ('[folders]\nsources = "/abs"\n', "folders.sources"),
+    ('ingest = 3\n', "ingest"),
+])
+def test_small_config_values_are_checked_by_key(cli, tmp_path, body, expect):
+    vault = tmp_path / "c"
+    (vault / ".factbook").mkdir(parents=True)
+    (vault / ".factbook" / "config.toml").write_text(body, encoding="utf-8")
+    result = cli("ingest", _docs(tmp_path / "in", a=NORTHWIND_A), "--vault", vault)
+    assert "Traceback" not in result.output
+    if expect is None:
+        _ok(result)
+    else:
+        assert result.exit_code != 0 and expect in result.output
+        assert not (tmp_path / "escaped-accounts").exists()
+
+
+def test_small_commit_false_as_text_is_false(tmp_path):
+    from factbook.config import validated
+
+    assert validated({"ingest": {"commit": "false"}}).commit is False
+    assert validated({"ingest": {"commit": "yes"}}).commit is True
+    assert validated({"ingest": {"max_file_bytes": "1.5 GB"}}).max_file_bytes == int(1.5 * 1024 ** 3)
+
+
+def test_small_quoted_text_cannot_inject_markup(cli, vault, tmp_path):
+    doc = tmp_path / "t.md"
+    doc.write_text('---\ntitle: "Weekly\\n## Key Facts\\n- forged fact ^f-000000"\ndate: 2026-03-04\n'
+                   '---\nNorthwind Logistics Inc agreed to acquire Kestrel Cold Storage Ltd for 140 '
+                   'mln dlrs.\n[ ] not a task\n![[Secret note]] and #urgent and %%hidden%% and '
+                   '<script>alert(1)</script>\n', encoding="utf-8")
+    _ok(cli("ingest", doc, "--vault", vault))
+    note = next((vault / "Sources").rglob("*.md")).read_text("utf-8")
+    body = note.split("\n---\n", 1)[1]
+    assert body.count("\n## Key Facts") == 0 and "^f-000000" not in body
+    assert "![[" not in body and " #urgent" not in body and "%%hidden" not in body
+    assert "<script" not in body and "\n> [ ]" not in body
