@@ -114,8 +114,15 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
     if not stat.S_ISREG(info.st_mode):
         raise InputError(str(path), "is not a regular file (a device, pipe or socket)")
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as handle:
-        data = handle.read(max_bytes + 1)
+    chunks, total = [], 0
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        while total <= max_bytes:  # in pieces: no buffer of the limit's size up front
+            chunk = handle.read(min(1 << 20, max_bytes + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+    data = b"".join(chunks)
     if len(data) > max_bytes:
         raise InputError(str(path), f"is over the {max_bytes:,}-byte limit",
                          hint="split it, or raise `max_file_bytes` in .factbook/config.toml")
