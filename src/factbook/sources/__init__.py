@@ -117,7 +117,7 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
     chunks, total = [], 0
     with os.fdopen(fd, "rb", buffering=0) as handle:
         while total <= max_bytes:  # in pieces: no buffer of the limit's size up front
-            chunk = handle.read(min(1 << 20, max_bytes + 1 - total))
+            chunk = handle.read(min(1 << 16, max_bytes + 1 - total))
             if not chunk:
                 break
             chunks.append(chunk)
