@@ -111,17 +111,22 @@ def _step(person: Person, step: str, n: int) -> None:
         person.ingest(n)
     elif step == "edit":
         person.type_into(notes[n % len(notes)])
-    elif step in ("save-during-run", "empty-then-write"):
+    elif step == "save-during-run":
         target = notes[n % len(notes)]
         real_seal = journal_mod.Journal.seal
 
-        def seal(self):
+        def seal(self):  # the person saves between factbook's read and its rename
             real_seal(self)
-            if step == "empty-then-write":
-                target.write_text("", encoding="utf-8")  # the run may read it empty…
-            person.type_into(target, empty_first=True)  # …and then the save lands
+            person.type_into(target, empty_first=n % 2 == 0)
         with _patched([(journal_mod.Journal, "seal", seal)]):
             person.ingest(n // 7)
+    elif step == "empty-then-write":
+        target = notes[n % len(notes)]
+        kept = target.read_text("utf-8")
+        target.write_text("", encoding="utf-8")  # the editor truncated it; a run reads it empty
+        person.ingest(n // 7)
+        target.write_text(kept, encoding="utf-8")  # then its save lands, with a new line
+        person.type_into(target)
     elif step == "kill":
         _kill(person, n)
     elif step == "merge":
