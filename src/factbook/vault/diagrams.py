@@ -8,7 +8,6 @@ name from a document cannot break or extend a diagram.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
