@@ -129,7 +129,8 @@ def main() -> None:
                 report, lines, took = run_ingest(Path(tmp) / "vault", base_url,
                                                  args.max_output_tokens, args.timeout_s)
         finally:
-            server.terminate()
+            # Not terminate(): its graceful shutdown waits for a request it is computing.
+            server.kill()
             server.wait(timeout=30)
     received = len(re.findall(r'"POST /v1/chat/completions', log_path.read_text(encoding="utf-8")))
     print_figures(report, lines, took, received, args.max_output_tokens, args.timeout_s)
