@@ -129,7 +129,8 @@ def main() -> None:
                 report, lines, took = run_ingest(Path(tmp) / "vault", base_url,
                                                  args.max_output_tokens, args.timeout_s)
         finally:
-            server.terminate()
+            # Not terminate(): its graceful shutdown waits for a request it is computing.
+            server.kill()
             server.wait(timeout=30)
     received = len(re.findall(r'"POST /v1/chat/completions', log_path.read_text(encoding="utf-8")))
     print_figures(report, lines, took, received, args.max_output_tokens, args.timeout_s)
@@ -145,6 +146,7 @@ def print_figures(report: dict, lines: list[str], took: float, received: int,
         print("  " + line.removeprefix("factbook: "))
     documents = max(1, report.get("files", 0))
     print(f"documents: {report.get('files', 0)}, ingested: {len(report.get('new_sources', []))}, "
+          f"duplicates skipped: {len(report.get('duplicates', []))}, "
           f"facts added: {report.get('facts_added', 0)}")
     print(f"calls: {usage.get('calls', 0)} ({usage.get('cached', 0)} cached), "
           f"retries (re-sent requests): {usage.get('retries', 0)}, "
@@ -157,10 +159,11 @@ def print_figures(report: dict, lines: list[str], took: float, received: int,
     print(f"negotiated structured output: {usage.get('structured_output') or '(none)'}")
     print(f"model-quality failures: {len(failures) - len(protocol)}")
     for failure in failures:
-        print(f"  {failure['path']}: {failure['reason']}")
+        print(f"  {failure['reason']}")
     print(f"protocol failures: {len(protocol)}")
-    bounded = usage.get("longest_call_s", 0) <= bound_s and usage.get("retries", 0) == 0 \
-        and received == usage.get("calls", 0)
+    # A call abandoned at the bound never completes, so the server logs no response for it.
+    bounded = usage.get("longest_call_s", 0) <= bound_s + 1 and usage.get("retries", 0) == 0 \
+        and received <= usage.get("calls", 0)
     print(f"every call bounded, none re-sent: {'yes' if bounded else 'NO'}")
     if protocol or not bounded:
         raise SystemExit(1)

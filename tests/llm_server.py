@@ -45,12 +45,15 @@ class Recorded:
         return json.loads(self.body)
 
 
-# What llama-cpp-python's server (0.3.x) answers to `response_format` of type json_schema:
-# FastAPI's validation error, wrapped by its error handler as HTTP 500.
+# What llama-cpp-python's server (0.3.36) answers to `response_format` of type json_schema:
+# FastAPI's validation error, wrapped by its error handler as HTTP 500 (as seen from the
+# real server by bench/local_llm_check.py; the file path shortened).
 LLAMA_CPP_PYTHON_500 = {"error": {
-    "message": "[{'type': 'literal_error', 'loc': ('body', 'response_format', 'type'), 'msg': "
-               "\"Input should be 'text' or 'json_object'\", 'input': 'json_schema', "
-               "'ctx': {'expected': \"'text' or 'json_object'\"}}]",
+    "message": "1 validation error:\n  {'type': 'literal_error', 'loc': ('body', "
+               "'response_format', 'type'), 'msg': \"Input should be 'text' or 'json_object'\", "
+               "'input': 'json_schema', 'ctx': {'expected': \"'text' or 'json_object'\"}}\n\n"
+               "  File \"llama_cpp/server/app.py\", line 376, in create_chat_completion\n"
+               "    POST /v1/chat/completions",
     "type": "internal_server_error", "param": None, "code": None}}
 
 DIALECTS = ("openai", "llama-cpp-python", "ollama")

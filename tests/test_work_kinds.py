@@ -14,6 +14,7 @@ from factbook.extract.offline import OfflineExtractor
 from factbook.pipeline import ingest
 from factbook.store import open_store
 from tests.conftest import SHARED, needs_shared
+from tests.test_exports_end_to_end import TIMESTAMP, document_text
 
 pytestmark = [needs_shared(), pytest.mark.slow]
 WORK_DEV = SHARED / "eval" / "work-dev" / "docs"
@@ -34,4 +35,4 @@ def test_work_documents_ingest_with_their_kinds_and_dates(tmp_path):
     assert not list((tmp_path / "vault" / "Sources" / "undated").glob("*.md"))
     for note in (tmp_path / "vault").rglob("*.md"):
         if ".factbook" not in note.parts:
-            assert not re.search(r"\[\d{1,2}:\d{2}|\b\d{1,2}:\d{2}:\d{2}\b|-->", note.read_text()), note
+            assert not TIMESTAMP.search(document_text(note)), note

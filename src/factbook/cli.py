@@ -218,7 +218,7 @@ def ingest_command(
             if hasattr(chosen, "progress"):  # the LLM extractor: a line per document, on stderr
                 chosen.progress = _say_waiting
             if commit is None:
-                commit = bool(layout.config.raw.get("ingest", {}).get("commit", False))
+                commit = layout.config.commit
             tailoring = _tailoring(layout, chosen)
             report = _run_with_progress(targets, layout, store, chosen, dry_run, quiet=as_json,
                                         tailoring=tailoring, wait=wait, commit=commit)

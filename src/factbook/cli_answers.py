@@ -10,8 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from factbook.cli import JsonOption, VaultOption, _fail, _layout, _opened, app, err, init_vault, out, vault_to_fill
-from factbook.config import resolve_vault
+from factbook.cli import JsonOption, VaultOption, _fail, _layout, _opened, app, err, out, vault_to_fill
 from factbook.errors import FactbookError
 from factbook.vault.layout import VaultLayout
 

@@ -6,6 +6,7 @@ below them takes plain arguments.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,7 @@ class Config:
     max_file_bytes: int = 25 * 1024 * 1024
     llm: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict)
+    commit: bool = False  # [ingest] commit: one git commit per run in a git vault
 
 
 def update_config_table(vault: Path, table: str, values: dict[str, Any]) -> Path:
@@ -136,9 +138,72 @@ def load_config(vault: Path) -> Config:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})", hint="fix or delete the file") from exc
-    folders = Folders(**{k: str(v) for k, v in raw.get("folders", {}).items()
+    return validated(raw, path)
+
+
+# The tables whose value must be a TOML table when present.
+_TABLES = ("folders", "ingest", "llm", "search", "persona", "outputs", "profiles", "terms",
+           "aliases")
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kmgt]?i?b?)\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "b": 1, "k": 1024, "m": 1024 ** 2, "g": 1024 ** 3, "t": 1024 ** 4}
+_TRUE, _FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0", ""}
+
+
+def validated(raw: dict[str, Any], path: Path | str = CONFIG_FILE) -> Config:
+    """The one settings object, every value checked: an error names the key and the
+    value expected (`ConfigError`, shown as one line with a hint)."""
+    for table in _TABLES:
+        if table in raw and not isinstance(raw[table], dict):
+            raise _bad(path, table, raw[table], "a table ([" + table + "])")
+    folders = Folders(**{k: folder_name(path, k, v) for k, v in raw.get("folders", {}).items()
                          if k in Folders.__dataclass_fields__})
     ingest = raw.get("ingest", {})
-    return Config(folders=folders, extractor=str(ingest.get("extractor", "offline")),
-                  max_file_bytes=int(ingest.get("max_file_bytes", 25 * 1024 * 1024)),
-                  llm=dict(raw.get("llm", {})), raw=raw)
+    extractor = ingest.get("extractor", "offline")
+    if not isinstance(extractor, str) or not extractor.strip():
+        raise _bad(path, "ingest.extractor", extractor, 'a name such as "offline" or "llm"')
+    return Config(folders=folders, extractor=extractor.strip(),
+                  max_file_bytes=byte_size(path, "ingest.max_file_bytes",
+                                           ingest.get("max_file_bytes", 25 * 1024 * 1024)),
+                  llm=dict(raw.get("llm", {})), raw=raw,
+                  commit=as_bool(path, "ingest.commit", ingest.get("commit", False)))
+
+
+def _bad(path: Path | str, key: str, value: Any, expected: str) -> ConfigError:
+    return ConfigError(f"{path}: {key} = {value!r} is not valid: expected {expected}",
+                       hint=f"fix `{key}` in {path}, or remove it to use the default")
+
+
+def folder_name(path: Path | str, key: str, value: Any) -> str:
+    """A `[folders]` value: a relative folder inside the vault (no `..`, not absolute,
+    not hidden)."""
+    text = value if isinstance(value, str) else None
+    parts = Path(text).parts if text else ()
+    if (not text or not text.strip() or Path(text).is_absolute() or ".." in parts
+            or any(p.startswith(".") for p in parts) or "\\" in text):
+        raise _bad(path, f"folders.{key}", value, "a folder name inside the vault, like \"Accounts\"")
+    return text.strip().strip("/")
+
+
+def byte_size(path: Path | str, key: str, value: Any) -> int:
+    """A size in bytes: a positive integer, or a text like "25MB", "1.5 GB", "500k"."""
+    if isinstance(value, bool):
+        raise _bad(path, key, value, 'a size in bytes, like 26214400 or "25MB"')
+    if isinstance(value, int) and value > 0:
+        return value
+    match = _SIZE.match(value) if isinstance(value, str) else None
+    if match:
+        size = int(float(match.group(1)) * _UNITS[match.group(2)[:1].lower()])
+        if size > 0:
+            return size
+    raise _bad(path, key, value, 'a size in bytes, like 26214400 or "25MB"')
+
+
+def as_bool(path: Path | str, key: str, value: Any) -> bool:
+    """A yes/no setting: true/false, or the words "true"/"false", "yes"/"no", "on"/"off"."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+        return value.strip().lower() in _TRUE
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    raise _bad(path, key, value, "true or false")

@@ -10,6 +10,7 @@ that cannot be opened at all is moved aside (never deleted) and a fresh one made
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,8 +70,18 @@ def run_doctor(layout: VaultLayout, fix: bool = False, wait: bool | float = Fals
             return report
         try:
             _check_store(layout, store, report, fix)
+            damaged = None
+        except (sqlite3.DatabaseError, StoreError) as exc:
+            damaged = exc  # pages that cannot be read: the store is as good as unopenable
         finally:
             store.close()
+        if damaged is None and fix and any(f.kind == "store-integrity" and not f.fixed
+                                           for f in report.findings):
+            damaged = "its integrity problems remain after re-indexing"
+        if damaged is not None:
+            report.findings = [f for f in report.findings if f.kind != "store-integrity"]
+            _unopenable_store(layout, report, StoreError(
+                f"{layout.state_dir / STORE_FILE}: the store is damaged ({damaged})"), fix)
     return report
 
 
@@ -93,13 +104,14 @@ def _unopenable_store(layout: VaultLayout, report: DoctorReport, exc: StoreError
         path = layout.state_dir / f"{STORE_FILE}{suffix}"
         if path.exists():
             path.rename(path.with_name(f"{STORE_FILE}{suffix}.corrupt-{stamp}"))
-    open_store(layout.state_dir).close()
+    open_store(layout.state_dir, fresh_ok=True).close()
     finding.fixed = True
     finding.detail += (f"; moved aside as {STORE_FILE}.corrupt-{stamp} and a fresh store made:"
-                       " ingest your documents again to rebuild it (the notes are untouched)")
+                       " ingest your documents again to rebuild it (the notes are untouched,"
+                       " and your edits in them are read back)")
     leftovers = [f for f in report.findings if f.kind in ("interrupted-run", "temp-files")]
     if leftovers:  # a fresh store has committed no journal: the interrupted run is rolled back
-        store = open_store(layout.state_dir)
+        store = open_store(layout.state_dir, fresh_ok=True)
         try:
             recover_vault(layout.root, layout.state_dir, store)
         finally:

@@ -127,6 +127,8 @@ class VaultTools:
         body = text if not title or text.lstrip().startswith(title) else f"{title}\n\n{text}"
         path.write_text(body if body.endswith("\n") else body + "\n", encoding="utf-8")
         report = ingest_paths(self.layout, [path])
+        if report.processed:  # a successful run moved it to Inbox/processed/
+            path = Path(report.processed[0])
         return {"file": path.relative_to(self.layout.root).as_posix(), **report.to_dict()}
 
     def list_entities(self, kind: str | None = None) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ and prints the report.
 from __future__ import annotations
 
 import logging
+import stat
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -25,12 +26,13 @@ from factbook.profiles import Profile, apply_profile, profile_for
 from factbook.resolve.entities import EntityIndex
 from factbook.resolve.gazetteer import Gazetteer
 from factbook.resolve.names import name_key
-from factbook.sources import iter_files, read_path
+from factbook.sources import confined_files, read_path
 from factbook.sources.base import MAX_BYTES, content_hash
 from factbook.store.base import Store
 from factbook.store.duplicates import DuplicateFinder
 from factbook.store.merge import Merger, MergeResult
-from factbook.vault.adopt import adopt_note
+from factbook.vault.adopt import adopt_note, merge_adopted
+from factbook.vault.inbox import file_processed
 from factbook.vault.gitlog import commit_message, commit_run
 from factbook.vault.journal import journaled, recover_vault
 from factbook.vault.layout import VaultLayout
@@ -108,6 +110,8 @@ class RunReport:
     llm_usage: dict | None = None
     # Drafts, invites and the digest written after the notes (vault-relative paths).
     outputs: list[str] = field(default_factory=list)
+    # Inbox files this run read, moved to Inbox/processed/ once it succeeded.
+    processed: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         """The report as plain data."""
@@ -174,8 +178,10 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
                    outputs: OutputSettings | None) -> tuple[RunReport, list[str]]:
     tailoring = Tailoring(persona, glossary, list(profiles or []))
     tailoring.person_orgs = stored_person_orgs(store)
-    files = list(iter_files(paths))
+    inputs = confined_files(paths, layout.root, layout.inbox)
+    files = inputs.files
     report = RunReport(dry_run=dry_run, files=len(files))
+    report.failures += [Failure(path, reason) for path, reason in inputs.refused]
     run_id = store.begin_run(getattr(extractor, "name", "offline"))
     report.run_id = run_id
     index = EntityIndex(store.known_entities())
@@ -232,6 +238,7 @@ def _ingest_locked(paths: Iterable[Path], layout: VaultLayout, store: Store,
             report.outputs = _hand_back(layout, store, RunOutputs(run_id, today or date.today(), new_docs),
                                         created, touched, outputs, persona)
         status = "ok" if not report.failures else "ok-with-failures"
+        report.processed = file_processed(layout.inbox, files, {f.path for f in report.failures})
     except _DryRun:
         status = "dry-run"
     finally:
@@ -384,8 +391,9 @@ def _known_file(path: Path, store: Store, max_file_bytes: int | None) -> Duplica
     """A file whose exact bytes are already a source, or were skipped as a near-duplicate
     of one. (A file holding several documents, like an mbox, is checked per message.)"""
     try:
-        if path.stat().st_size > (max_file_bytes or MAX_BYTES):
-            return None
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > (max_file_bytes or MAX_BYTES):
+            return None  # the reader says what is wrong with it (a FIFO is never opened)
         sha = content_hash(path.read_bytes())
     except OSError:
         return None  # the reader says what is wrong with it
@@ -478,7 +486,9 @@ def _merge_one(merger: Merger, doc: Document, extraction: Extraction | None) -> 
         note = adopt_note(doc)
         result = merger.merge(doc, note.extraction, origin="adopted")
         entity_id = next(iter(result.entities_touched))
-        merger.store.update_adopted(entity_id, note.adopted)
+        # A second adopted note of the same entity adds to the first; it never replaces it.
+        merger.store.update_adopted(
+            entity_id, merge_adopted(merger.store.entity(entity_id).adopted, note.adopted))
         for alias in note.aliases:
             merger.store.add_alias(entity_id, alias)
         if note.created:

@@ -1,9 +1,11 @@
 """`factbook watch`: ingest what is dropped into the vault's Inbox, as it arrives.
 
 watchdog reports file events; they are collected and debounced (a run starts
-once the Inbox has been quiet for `debounce` seconds, so a file still being
-copied is not read half-written), and runs happen one at a time on the
-watching thread. `ingest_paths` is also what the MCP server's ingest uses.
+once the Inbox has been quiet for `debounce` seconds), and runs happen one at a
+time on the watching thread. A file is taken only once it is stable: where the
+platform reports closes (Linux), not while a writer still has it open since its
+last change, however long the copy stalls; everywhere, not while its size or
+modification time differs from what the last event saw. `ingest_paths` is also what the MCP server's ingest uses.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from factbook.outputs import outputs_from_config
 from factbook.persona import persona_from_config
 from factbook.pipeline import RunReport, ingest
 from factbook.profiles import profiles_from_config
+from factbook.sources import PROCESSED
 from factbook.store import open_store
 from factbook.vault.layout import VaultLayout
 
@@ -40,7 +43,7 @@ def ingest_paths(layout: VaultLayout, paths: list[Path], extractor: str | None =
     try:
         chosen = make_extractor(extractor or layout.config.extractor, layout.config.llm, store)
         return ingest(paths, layout, store, chosen, max_file_bytes=layout.config.max_file_bytes,
-                      wait=True, commit=bool(raw.get("ingest", {}).get("commit", False)),
+                      wait=True, commit=layout.config.commit,
                       persona=persona_from_config(raw), glossary=load_glossary(layout.state_dir),
                       profiles=profiles_from_config(raw), outputs=outputs_from_config(raw))
     finally:
@@ -53,7 +56,7 @@ def wanted(path: Path, inbox: Path) -> bool:
         rel = path.relative_to(inbox)
     except ValueError:
         return False
-    if any(part.startswith(".") for part in rel.parts):
+    if any(part.startswith(".") for part in rel.parts) or rel.parts[:1] == (PROCESSED,):
         return False
     return not path.name.endswith(_TEMPORARY_SUFFIXES)
 
@@ -65,20 +68,46 @@ class _Pending:
     paths: set[Path] = field(default_factory=set)
     last_event: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    writing: set[Path] = field(default_factory=set)  # changed, and not closed since
+    closes_seen: bool = False  # the platform reports closes after writing
+    stats: dict[Path, tuple[int, int]] = field(default_factory=dict)
 
-    def add(self, path: Path) -> None:
+    def add(self, path: Path, event: str = "modified") -> None:
         """Note an event on `path` (it restarts the quiet period)."""
         with self.lock:
             self.paths.add(path)
             self.last_event = time.monotonic()
+            if event == "closed":
+                self.closes_seen = True
+                self.writing.discard(path)
+            elif event in ("created", "modified"):
+                self.writing.add(path)
+            self.stats[path] = _stat(path)
 
     def take_if_quiet(self, debounce: float) -> list[Path]:
-        """The pending paths once nothing has happened for `debounce` seconds, else []."""
+        """The pending paths that are stable once nothing has happened for `debounce`
+        seconds, else []; a file still being written stays pending."""
         with self.lock:
             if not self.paths or time.monotonic() - self.last_event < debounce:
                 return []
-            taken, self.paths = sorted(self.paths), set()
+            taken = [p for p in sorted(self.paths) if self._stable(p)]
+            self.paths -= set(taken)
+            for path in taken:
+                self.stats.pop(path, None)
             return taken
+
+    def _stable(self, path: Path) -> bool:
+        if self.closes_seen and path in self.writing:
+            return False  # still open for writing (a stalled copy)
+        return self.stats.get(path, _stat(path)) == _stat(path)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    try:
+        info = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (info.st_size, info.st_mtime_ns)
 
 
 def watch(layout: VaultLayout, *, on_run: Callable[[RunReport], None] | None = None,
@@ -108,15 +137,17 @@ def watch(layout: VaultLayout, *, on_run: Callable[[RunReport], None] | None = N
                 return
             target = Path(getattr(event, "dest_path", "") or event.src_path)
             if wanted(target, inbox):
-                pending.add(target)
+                pending.add(target, event.event_type)
 
     observer = Observer()
+    # inotify (Linux) reports every close after writing: a file not closed is still written.
+    pending.closes_seen = type(observer).__name__.startswith("Inotify")
     observer.schedule(Handler(), str(inbox), recursive=True)
     observer.start()
     if existing:
         for path in inbox.rglob("*"):
             if path.is_file() and wanted(path, inbox):
-                pending.add(path)
+                pending.add(path, "existing")
     runs = 0
     try:
         while not stop.is_set() and (max_runs is None or runs < max_runs):

@@ -73,9 +73,10 @@ def test_display_names_are_put_in_order_and_titles_dropped():
 
 def test_junk_never_becomes_an_entity():
     for junk in ["I'm", "We'll", "RemoteI", "ops@corrin.example", "Q3 plan.xlsx", "400 TB",
-                 "Monday", "March", "Director of Procurement", "Speaker 3", "Myself"]:
+                 "Monday", "March", "Director of Procurement", "Speaker 3", "Myself", "Q3",
+                 "Customer Success"]:
         assert is_junk(junk), junk
-    for name in ["Corrin Freight", "Hedda Voss", "Tessel Labs"]:
+    for name in ["Corrin Freight", "Hedda Voss", "Tessel Labs", "NEC", "Developer Capital Corp"]:
         assert not is_junk(name), name
 
 
@@ -145,3 +146,16 @@ def test_a_person_is_never_an_alias_of_an_organization():
     index = EntityIndex([KnownEntity(1, "Lark Systems", EntityKind.ORGANIZATION, ("Lark Sys",))])
     assert index.resolve(Mention("Lark Sys", EntityKind.PERSON)).entity_id is None
     assert index.resolve(Mention("Lark Sys", EntityKind.ORGANIZATION)).entity_id == 1
+
+
+def test_short_names_and_acronyms_take_the_runs_full_organization_name():
+    doc = _doc(DocumentKind.MEETING_NOTES, text="CFL and Corrin agreed.")
+    out = with_people(doc, Extraction(mentions=[Mention("CFL"), Mention("Corrin")]), None,
+                      run_orgs=["Corrin Freight Lines"])
+    assert [(m.name, sorted(m.aliases)) for m in out.mentions] == [("Corrin Freight Lines", ["CFL", "Corrin"])]
+
+
+def test_departments_are_never_organizations():
+    doc = _doc(DocumentKind.EMAIL, text="Bo Lind from Customer Success joined.")
+    out = with_people(doc, Extraction(mentions=[Mention("Customer Success")]), None)
+    assert out.mentions == []

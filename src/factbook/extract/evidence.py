@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from factbook.extract import lexicon as lx
 from factbook.extract.given_names import is_given_name
-from factbook.extract.people import (Person, domain_match, domain_of, is_full_name, is_role,
+from factbook.extract.people import (ROLE_NOUNS, Person, domain_match, domain_of, is_full_name, is_role,
                                      names_in_text, org_for_domain, person_name,
                                      structural_people)
 from factbook.extract.roles import details_in_text
@@ -41,7 +41,8 @@ _PRONOUNS = frozenset("""i me my mine myself we us our ours you your yours he hi
 hers they them their theirs it its this that these those there here""".split())
 _FILE = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|csv|txt|md|eml|msg|png|jpe?g|gif|zip|vtt|srt|"
                    r"json|html?|ics|mp[34]|wav|m4a)\b", re.I)
-_NUMBERISH = re.compile(r"^[\d\s.,%$€£#:/+\-]*(?:[a-zA-Z]{1,3})?$|^\d")
+_NUMBERISH = re.compile(r"^(?=[^A-Za-z]*\d)[\d\s.,%$€£#:/+\-]*[a-zA-Z]{0,3}$")
+_PERIOD = re.compile(r"^(?:Q[1-4]|H[12]|FY\s?\d{2,4}|CY\s?\d{2,4})(?:\s+\d{2,4})?$", re.I)
 _DEBRIS = re.compile(r"[a-z]I$|^[A-Z][a-z]+:[A-Z]")
 
 
@@ -62,12 +63,18 @@ def is_junk(name: str) -> bool:
         return True
     if re.search(r"['’](?:m|ll|re|ve|d|s|t)$", low) and len(low.split()) == 1 and len(low) <= 8:
         return True  # "I'm", "We'll", "Don't"
-    if "@" in text or _FILE.search(text) or _NUMBERISH.match(text) or _DEBRIS.search(text):
+    if "@" in text or _FILE.search(text) or _NUMBERISH.match(text) or _DEBRIS.search(text) \
+            or _PERIOD.match(text):
         return True
     words = text.split()
     if all(lx.is_calendar_word(w) or w.isdigit() for w in words):
         return True
-    return (is_role(text) and person_name(text) is None) or lx.is_department(text)
+    if lx.is_department(text):
+        return True
+    if lx.has_legal_form(text) or lx.has_org_word(text):
+        return False
+    edges = {words[0].lower().strip(".,"), words[-1].lower().strip(".,")}
+    return is_role(text) and bool(edges & ROLE_NOUNS) and person_name(text) is None
 
 
 def with_people(document: Document, extraction: Extraction, persona: Persona | None,
@@ -103,19 +110,26 @@ def with_people(document: Document, extraction: Extraction, persona: Persona | N
             if mention.name in {m.name for m in extraction.mentions}:
                 _type_person(extraction, scene, mention)
     _resolve_first_names(extraction, scene, known or [], work)
-    for mention in extraction.mentions:
+    for mention in extraction.mentions if work else ():
         if mention.kind is EntityKind.PERSON:  # a bare first name is no name of its own
             mention.aliases = [a for a in mention.aliases if is_full_name(a) or not is_given_name(a)]
-    details_in_text(document.text, [m for m in extraction.mentions if m.kind is EntityKind.PERSON],
-                    orgs)
+    if work:  # what a conversation says of its people; news names them with their titles
+        details_in_text(document.text, [m for m in extraction.mentions if m.kind is EntityKind.PERSON],
+                        orgs)
     if persona is not None:
         _apply_persona(document, extraction, persona)
     return extraction
 
 
+def _initials(name: str) -> str:
+    words = [w for w in name.split() if w[:1].isupper() and w.lower().strip(".") not in lx.LEGAL_FORMS]
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
+
+
 def _fuller_org_names(extraction: Extraction, orgs: list[str]) -> None:
-    """A one-word organization ("Corrin") that starts exactly one longer organization the
-    run's structure or the vault names ("Corrin Freight") is that one."""
+    """An organization ("Corrin", "Corrin Freight") whose name starts exactly one longer
+    organization the run's structure or the vault names ("Corrin Freight Lines"), or an
+    acronym of exactly one ("CFL"), is that one."""
     by_first: dict[str, set[str]] = {}
     for name in orgs:
         words = name_key(name).split()
@@ -123,9 +137,13 @@ def _fuller_org_names(extraction: Extraction, orgs: list[str]) -> None:
             by_first.setdefault(words[0], set()).add(name)
     for mention in extraction.mentions:
         key = name_key(mention.name)
-        if mention.kind is not EntityKind.ORGANIZATION or " " in key:
+        if mention.kind is not EntityKind.ORGANIZATION:
             continue
-        fuller = {name_key(n): n for n in by_first.get(key, ())}
+        if mention.name.isupper() and 2 <= len(mention.name) <= 5:  # "QLS": its initials
+            fuller = {name_key(n): n for n in orgs if _initials(n) == mention.name}
+        else:
+            fuller = {name_key(n): n for n in by_first.get(key.split(" ")[0], ())
+                      if name_key(n).startswith(key + " ")}
         if len(fuller) == 1:
             target = next(iter(fuller.values()))
             other = next((m for m in extraction.mentions if m is not mention
@@ -282,8 +300,9 @@ def _remember(scene: _Scene, person: Mention) -> None:
     scene.people[name_key(person.name)] = person
     first = person.name.split()[0].casefold()
     scene.first.setdefault(first, set()).add(person.name)
+    surname = person.name.split()[-1].casefold()
     for alias in person.aliases:
-        if " " not in alias and is_given_name(alias):
+        if " " not in alias and alias.casefold() != surname:  # a nickname ("Tomek")
             scene.first.setdefault(alias.casefold(), set()).add(person.name)
 
 
@@ -326,11 +345,13 @@ def _resolve_first_names(extraction: Extraction, scene: _Scene, known: list[Know
         short = _INITIALLED.match(word)
         if short:  # "Sam W.": a first name and an initial
             word, initial = short.group(1), short.group(2).casefold()
-        if " " in word or not (mention.kind is EntityKind.PERSON or is_given_name(word)
-                               or word.casefold() in scene.first or word.casefold() in vault):
+        if " " in word:
             continue
-        if not work and (mention.kind is EntityKind.PERSON or not is_given_name(word)):
+        in_context = word.casefold() in scene.first or word.casefold() in vault
+        if not work and (mention.kind is EntityKind.PERSON or not in_context):
             continue  # news keeps its surnames ("Mr Lawson") and its one-word companies
+        if not (in_context or mention.kind is EntityKind.PERSON or is_given_name(word)):
+            continue
         if any(k.name == word and k.kind is not EntityKind.PERSON for k in known):
             continue  # the vault knows it as something else
         here = _initialled(scene.first.get(word.casefold(), set()), initial)
@@ -466,6 +487,16 @@ def batch_people(documents: list[Document], persona: Persona | None = None) -> R
             name, rank = domain_match(domain, spans)
             if name and rank > best.get(domain, ("", (0, 0)))[1] and _fits_org(name, domain):
                 best[domain] = (name, rank)
+    if best:  # "Quarry Lane" spelt by a domain, "Quarry Lane Supply" written out somewhere
+        spans = spans if weak else list(dict.fromkeys(
+            n for d in documents if d.kind in WORK_KINDS for n in names_in_text(f"{d.title}\n{d.text}")))
+        for domain, (name, rank) in list(best.items()):
+            longer = [s for s in spans if name_key(s).startswith(name_key(name) + " ")
+                      and len(s.split()) == len(name.split()) + 1 and _fits_org(s)
+                      and s.split()[-1].lower() not in lx.COMMON_CAPS
+                      and s.split()[-1].lower() not in _PROJECT_TAIL and _title_cased(s)]
+            if longer:
+                best[domain] = (min(longer, key=len), rank)
     company = name_key(persona.company) if persona is not None and persona.company else None
     structure = [p.org for d in documents for p in structural_people(d) if p.org and not (
         company and (name_key(p.org) == company or name_key(p.org).startswith(company + " ")))]
@@ -476,7 +507,8 @@ def batch_people(documents: list[Document], persona: Persona | None = None) -> R
             best[domain] = (max(longer, key=len), rank)
     projects: dict[str, str] = {}
     for document in documents:
-        projects.update(named_projects(f"{document.title}\n{document.text}", document.front_matter))
+        if document.kind in WORK_KINDS or structural_people(document):
+            projects.update(named_projects(f"{document.title}\n{document.text}", document.front_matter))
     domain_names = {domain: name for domain, (name, _) in best.items()}
     return RunPeople([KnownEntity(0, name, EntityKind.PERSON) for name in names.values()],
                      domain_names, projects,
@@ -543,6 +575,10 @@ def _type_projects(extraction: Extraction, projects: dict[str, str], org_keys: C
                 mention.aliases = list(dict.fromkeys([*mention.aliases, mention.name]))
                 _rename(extraction, mention.name, target)
                 mention.name = target
+
+
+def _title_cased(name: str) -> bool:
+    return all(re.fullmatch(r"[A-Z][a-z][\w'’\-]*\.?", w) for w in name.split())
 
 
 _ADDRESS = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")

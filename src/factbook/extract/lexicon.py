@@ -79,6 +79,7 @@ earlier later today yesterday tomorrow now then next year years quarter week mon
 conclusion summary background context overview introduction key facts note notes
 section chapter page table figure risk opportunity implications impact details
 federal state national government net total revenue sales profit loss
+let lets please thanks
 """.split())
 
 # Words stripped from the front of a capitalized run ("However Acme" -> "Acme").

@@ -3,9 +3,10 @@ OpenAI-compatible endpoint (OpenAI, Azure OpenAI, Ollama, vLLM, llama.cpp, LM St
 
 Requests are deterministic and answers are cached in the store by (model, schema
 version, request), so re-ingesting an unchanged document costs no call. The
-official `openai` SDK does the HTTP work: retries with exponential backoff on
-429 and 5xx honoring Retry-After, and the timeout. Answers are validated; an
-invalid one gets one repair attempt, then the document fails with a clear error.
+official `openai` SDK does the HTTP work; llm_transport.py sends each request in the
+endpoint's structured-output dialect, bounded (max_tokens, a timeout), and decides
+which failures are sent again. Answers are validated; an invalid one gets one repair
+attempt, then the document fails with a clear error.
 """
 from __future__ import annotations
 

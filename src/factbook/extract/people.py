@@ -5,7 +5,7 @@ title such as "1:1 — Name" or "Call with Name (Company)".
 Each person comes with what the structure says of them: their e-mail address, an
 organization (a parenthesis, a signature's company line, or the address's domain
 matched to an organization named in the document or the vault; public mail domains
-say nothing) and a role as written. See extract/typing.py for how they meet the
+say nothing) and a role as written. See extract/evidence.py for how they meet the
 names found in the text.
 """
 from __future__ import annotations

@@ -223,9 +223,23 @@ class LivingNotesMixin:
         """Move facts across; one stating exactly what a kept fact states becomes its citations."""
         kept = {r["text"].casefold(): r["id"] for r in self.db.execute(
             "SELECT id, text FROM facts WHERE entity_id = ? AND status = 'active'", (keep_id,))}
-        for row in self.db.execute("SELECT id, text FROM facts WHERE entity_id = ?",
+        # A fact the person deleted (or rejected) from the kept entity stays gone: the same
+        # fact coming from the merged entity takes the same tombstone.
+        # Same words, or the same event with the same figures, is the same fact.
+        gone_before: dict[object, str] = {}
+        for r in self.db.execute("SELECT text, event, figures, status FROM facts WHERE entity_id"
+                                 " = ? AND status IN (?, ?, ?)", (keep_id, DELETED, REJECTED, MOVED)):
+            gone_before[r["text"].casefold()] = r["status"]
+            if r["event"] and r["figures"] not in (None, "", "[]"):
+                gone_before[(r["event"], r["figures"])] = r["status"]
+        for row in self.db.execute("SELECT id, text, event, figures FROM facts WHERE entity_id = ?",
                                    (gone_id,)).fetchall():
             twin = kept.get(row["text"].casefold())
+            tomb = gone_before.get(row["text"].casefold()) or gone_before.get(
+                (row["event"], row["figures"]))
+            if twin is None and tomb is not None:
+                self.db.execute("UPDATE facts SET status = ?, changed_at = ? WHERE id = ?",
+                                (tomb, _now(), row["id"]))
             if twin is not None:
                 self.db.execute("INSERT OR IGNORE INTO citations (fact_id, document_id, claim, passage)"
                                 " SELECT ?, document_id, claim, passage FROM citations WHERE fact_id = ?",

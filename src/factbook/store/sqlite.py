@@ -72,10 +72,10 @@ class SQLiteStore(FastPathsMixin, LivingNotesMixin, RepairMixin, PeopleMixin, Ta
         try:
             self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA busy_timeout = 10000")  # first: a new store may be busy
             self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
-            self.db.execute("PRAGMA busy_timeout = 10000")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot open the store ({exc})",
@@ -95,8 +95,12 @@ class SQLiteStore(FastPathsMixin, LivingNotesMixin, RepairMixin, PeopleMixin, Ta
             if migration.name in done:
                 continue
             log.info("applying migration %s", migration.name)
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")  # one process migrates; the others wait
             try:
+                if self.db.execute("SELECT 1 FROM migrations WHERE name = ?",
+                                   (migration.name,)).fetchone():
+                    self.db.execute("COMMIT")  # another process applied it meanwhile
+                    continue
                 for statement in migration.sql.split(";\n"):
                     if statement.strip():
                         self.db.execute(statement)

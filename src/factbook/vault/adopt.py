@@ -57,6 +57,34 @@ def adopt_note(document: Document) -> AdoptedNote:
                                              summary=f"{name}: existing note adopted"))
 
 
+def merge_adopted(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """What two adopted notes of one entity keep together: the first note's lines, keys
+    and sections stay; the second adds what the first did not have."""
+    if not first:
+        return dict(second)
+    out: dict[str, Any] = dict(first)
+    for key in ("tags", "preamble", "context", "topics", "decisions"):
+        out[key] = _union(first.get(key) or [], second.get(key) or [])
+    out["meta_blocks"] = {**(second.get("meta_blocks") or {}), **(first.get("meta_blocks") or {})}
+    out["last_contact"] = max(filter(None, [first.get("last_contact"), second.get("last_contact")]),
+                              default=None)
+    sections = [dict(s, lines=list(s.get("lines") or [])) for s in first.get("sections") or []]
+    by_heading = {s["heading"].strip().casefold(): s for s in sections}
+    for section in second.get("sections") or []:
+        same = by_heading.get(section["heading"].strip().casefold())
+        if same is None:
+            sections.append(dict(section))
+        else:
+            same["lines"] = _union(same["lines"], section.get("lines") or [])
+    out["sections"] = sections
+    return out
+
+
+def _union(first: list, second: list) -> list:
+    seen = {str(x).strip() for x in first if str(x).strip()}
+    return list(first) + [x for x in second if str(x).strip() and str(x).strip() not in seen]
+
+
 def _items(note, heading: str) -> list[str]:
     section = note.section(heading)
     return section.items() if section else []

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from factbook.errors import FactbookError
+from factbook.errors import FactbookError, VaultError
 from factbook.query.entities import find_entity
 from factbook.store.base import EntityRecord, ReviewItem, Store
 from factbook.store.living import REJECTED
-from factbook.vault.journal import journaled, recover_vault
+from factbook.vault.journal import Journal, journaled, recover_vault
 from factbook.vault.layout import VaultLayout
 from factbook.vault.lock import vault_lock
 from factbook.vault.render import entity_tag
@@ -42,7 +42,7 @@ class Outcome:
 def accept(layout: VaultLayout, store: Store, item_id: int, wait: bool = False) -> Outcome:
     """Accept a review item: an uncertain match is merged; a conflict or low-confidence
     fact is kept as it is."""
-    with _decision(layout, store, wait) as todo:
+    with journaled_change(layout, store, wait) as todo:
         item = _open_item(store, item_id)
         store.resolve_review(item_id, "accepted")
         if item.kind == "possible-duplicate" and item.entity_id and item.other_id:
@@ -57,7 +57,7 @@ def accept(layout: VaultLayout, store: Store, item_id: int, wait: bool = False) 
 def reject(layout: VaultLayout, store: Store, item_id: int, wait: bool = False) -> Outcome:
     """Reject a review item: a fact it was raised for is tombstoned (never shown again);
     an uncertain match stays two entities."""
-    with _decision(layout, store, wait) as todo:
+    with journaled_change(layout, store, wait) as todo:
         item = _open_item(store, item_id)
         if item.fact_id is not None:
             store.set_fact_status(item.fact_id, REJECTED)
@@ -70,7 +70,7 @@ def reject(layout: VaultLayout, store: Store, item_id: int, wait: bool = False) 
 def merge(layout: VaultLayout, store: Store, keep_name: str, gone_name: str,
           wait: bool = False) -> Outcome:
     """Merge the entity called `gone_name` into the one called `keep_name`."""
-    with _decision(layout, store, wait) as todo:
+    with journaled_change(layout, store, wait) as todo:
         keep, gone = find_entity(store, keep_name), find_entity(store, gone_name)
         if keep.id == gone.id:
             raise FactbookError(f"{keep_name!r} and {gone_name!r} are already one entity")
@@ -81,7 +81,7 @@ def merge(layout: VaultLayout, store: Store, keep_name: str, gone_name: str,
 def add_alias(layout: VaultLayout, store: Store, entity_name: str, alias: str,
               wait: bool = False) -> Outcome:
     """Add another name for an entity (it resolves to the entity from then on)."""
-    with _decision(layout, store, wait) as todo:
+    with journaled_change(layout, store, wait) as todo:
         entity = find_entity(store, entity_name)
         other = store.find_entity(alias)
         if other is not None and other.id != entity.id:
@@ -102,24 +102,30 @@ class _Todo:
     documents: list[int] = field(default_factory=list)
     relinked: list[str] = field(default_factory=list)
     written: int = 0
+    journal: Journal | None = None  # where rewritten notes are staged
 
     def outcome(self) -> Outcome:
         return Outcome(self.message, self.written, self.relinked)
 
 
 @contextmanager
-def _decision(layout: VaultLayout, store: Store, wait: bool) -> Iterator[_Todo]:
-    """Under the vault lock: read the vault back, let the caller change the store (one
-    transaction), then render the notes concerned in a journaled write."""
+def journaled_change(layout: VaultLayout, store: Store, wait: bool | float = False
+                     ) -> Iterator[_Todo]:
+    """The one path for a person's decision about the vault (accept, reject, merge, alias,
+    and any command that changes entities): under the vault lock, read the vault back,
+    let the caller change the store and stage rewritten notes (`todo.journal`), then
+    render the notes concerned, all in ONE journaled run: the store changes and every
+    note land together, or nothing does (vault/journal.py)."""
     todo = _Todo()
     with vault_lock(layout.state_dir, wait):
         recover_vault(layout.root, layout.state_dir, store)
-        with store.transaction():
+        with journaled(layout.root, layout.state_dir, store) as journal:
+            todo.journal = journal
             read_back_vault(layout, store)
             yield todo
-        with journaled(layout.root, layout.state_dir, store) as journal:
             writer = NoteWriter(layout, store, None, journal=journal)
             todo.written = writer.write(todo.entities, todo.documents)
+
 
 
 def _open_item(store: Store, item_id: int) -> ReviewItem:
@@ -138,7 +144,7 @@ def _merge(layout: VaultLayout, store: Store, keep: EntityRecord, gone: EntityRe
         if task.user_line and f"#{old_tag}" in task.user_line:
             store.set_task_line(task.id, _retag(task.user_line, old_tag, new_tag))
     todo.relinked = relink_vault(layout, store, Path(gone.note_path).stem,
-                                 Path(keep.note_path).stem, old_tag, new_tag)
+                                 Path(keep.note_path).stem, old_tag, new_tag, todo.journal)
     todo.documents = store.documents_citing(keep.id)
     todo.entities |= {e for d in todo.documents for e in store.entities_for_document(d)}
     todo.entities |= {keep.id, gone.id}
@@ -161,31 +167,49 @@ def relink(text: str, old_stem: str, new_stem: str) -> str:
 
 
 def relink_vault(layout: VaultLayout, store: Store, old_stem: str, new_stem: str,
-                 old_tag: str, new_tag: str) -> list[str]:
-    """Rewrite links (and task tags) to a merged-away entity in every note of the vault.
-    factbook's record of each note moves along, so the rewrite is not taken for an edit."""
+                 old_tag: str, new_tag: str, journal: Journal | None = None) -> list[str]:
+    """Rewrite links (and task tags) to a merged-away entity in every note of the vault
+    (see `rewrite_notes`)."""
+    changed = rewrite_notes(layout, store,
+                            lambda text: _retag(relink(text, old_stem, new_stem), old_tag, new_tag),
+                            journal)
+    log.info("rewrote links to %s in %d notes", old_stem, len(changed))
+    return changed
+
+
+def rewrite_notes(layout: VaultLayout, store: Store, change: Callable[[str], str],
+                  journal: Journal | None = None) -> list[str]:
+    """Apply `change` to the text of every note of the vault, staged in `journal` (they
+    land with the store change, or not at all) or written at once with a pre-image check.
+    factbook's record of each note moves along, so the rewrite is not taken for the
+    person's edit. A note that cannot be read (not UTF-8) is left as it is and named in
+    the log. Returns the notes changed."""
     changed = []
     for path in sorted(layout.root.rglob("*.md")):
         rel = path.relative_to(layout.root).as_posix()
-        if rel.startswith("."):
+        if rel.startswith(".") or not path.is_file():
             continue
-        text = read_note_text(path)
-        if text is None:
+        try:
+            text = read_note_text(path)
+        except VaultError as exc:
+            log.warning("%s; it is left as it is", exc)
             continue
-        new = _retag(relink(text, old_stem, new_stem), old_tag, new_tag)
-        if new == text:
+        new = change(text) if text is not None else None
+        if new is None or new == text:
             continue
         was_ours = store.rendered_hash(rel) == text_hash(text)
-        skipped: list[Path] = []
-        write_batch([(path, new)], expect={path: text}, skipped=skipped)
-        if skipped:
-            raise FactbookError(f"{path}: the note changed while its links were rewritten",
-                                hint="run the merge again")
+        if journal is not None:
+            journal.stage(rel, new, before=text)
+        else:
+            skipped: list[Path] = []
+            write_batch([(path, new)], expect={path: text}, skipped=skipped)
+            if skipped:
+                raise FactbookError(f"{path}: the note changed while its links were rewritten",
+                                    hint="run the command again")
         base = store.rendered_base(rel)
         if was_ours:
             store.set_rendered(rel, text_hash(new), None)
         if base is not None:
-            store.set_rendered_base(rel, _retag(relink(base, old_stem, new_stem), old_tag, new_tag))
+            store.set_rendered_base(rel, change(base))
         changed.append(rel)
-    log.info("rewrote links to %s in %d notes", old_stem, len(changed))
     return changed

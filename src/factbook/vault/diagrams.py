@@ -8,14 +8,14 @@ name from a document cannot break or extend a diagram.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from factbook.models import EntityKind
 from factbook.store.base import EntityRecord, Store
-from factbook.vault.notes import parse_note
+from factbook.store.people import PersonDetails
+from factbook.vault.people import PeopleIndex
 
 MAP_HEADING = "Relationship map"
 MAX_PEOPLE = 8
@@ -27,17 +27,6 @@ LABEL_CHARS = 60
 # Characters Mermaid reads inside a label, as its entity codes.
 _LABEL_CODES = {"#": "#35;", '"': "#quot;", "<": "#lt;", ">": "#gt;", "`": "#96;", "[": "#91;",
                 "]": "#93;", "{": "#123;", "}": "#125;", "|": "#124;", ";": "#59;", "&": "#38;"}
-_DETAIL_KEY = re.compile(r"^(?:org|role|relationship):", re.M)
-_WIKILINK = re.compile(r"^\[\[([^\]|]+)(?:\|[^\]]*)?\]\]$")
-
-
-@dataclass(frozen=True)
-class PersonDetails:
-    """What a person note says of its person beyond the name."""
-
-    org: str | None = None
-    role: str | None = None
-    relationship: str | None = None  # "colleague" for the vault owner's own company
 
 
 @dataclass(frozen=True)
@@ -46,31 +35,6 @@ class DatedEvent:
 
     date: date
     text: str
-
-
-def person_details(store: Store, person: EntityRecord) -> PersonDetails:
-    """A person's organization, role and relationship, from the front matter factbook last
-    wrote for their note (else the note it adopted). The one place the diagrams read them."""
-    meta: dict = {}
-    base = store.rendered_base(person.note_path) if person.note_path else None
-    if base and _DETAIL_KEY.search(base.split("\n---", 1)[0]):  # YAML only when it may hold one
-        meta = parse_note(base).meta
-    adopted = (person.adopted or {}).get("meta_blocks") or {}
-    if any(key in adopted for key in ("org", "role", "relationship")):
-        extra = parse_note("---\n" + "\n".join(adopted.values()) + "\n---\n").meta
-        meta = {**extra, **meta}
-
-    def text(key: str) -> str | None:
-        value = meta.get(key)
-        if isinstance(value, list):
-            value = value[0] if value else None
-        if value is None or not str(value).strip():
-            return None
-        value = str(value).strip()
-        match = _WIKILINK.match(value)
-        return match.group(1).strip() if match else value
-
-    return PersonDetails(text("org"), text("role"), text("relationship"))
 
 
 def escape_label(text: str, limit: int = LABEL_CHARS) -> str:
@@ -134,19 +98,25 @@ def _co_occurring(store: Store, entity_id: int, docs=None) -> dict[int, tuple[in
     return out
 
 
-def relationship_map(store: Store, account: EntityRecord, entity=None, docs=None) -> list[str]:
+def relationship_map(store: Store, account: EntityRecord, entity=None, docs=None,
+                     people_index: PeopleIndex | None = None) -> list[str]:
     """The fenced Mermaid flowchart of an account's people (with roles), the user's
     colleagues who work it, and the projects and other accounts they link to; [] when the
-    account has no person. `entity(id)` looks entities up (default: the store's); `docs`
-    are the account's sources when the caller has them."""
+    account has no person. Its people are those whose organization it is and those named
+    in its sources. `entity(id)` looks entities up (default: the store's); `docs` are the
+    account's sources and `people_index` the render's person details, when the caller has
+    them."""
     look = entity or store.entity
+    index = people_index or PeopleIndex(store)
     near = _co_occurring(store, account.id, docs)
+    for member, _ in index.people_of(account):
+        near.setdefault(member.id, (0, date.min))
     people, colleagues = [], []
     for other_id, (count, newest) in near.items():
         other = look(other_id)
         if other.kind is not EntityKind.PERSON or other.merged_into is not None:
             continue
-        details = person_details(store, other)
+        details = index.details(other_id)
         item = (other, details, (-count, -newest.toordinal(), other.name))
         (colleagues if (details.relationship or "").casefold() == "colleague" else people).append(item)
     if not people and not colleagues:

@@ -7,6 +7,11 @@ note is staged (and the journal synced) does the store commit, recording the
 journal's token in the same transaction; then the temp files are renamed over
 the notes and the journal is deleted.
 
+Each staged note carries its pre-image (the hash and text of the note as factbook
+read it): a note the person saved since then is never renamed over, it is merged with
+the newer text first (vault/premerge.py), at the end of a run and in a roll-forward
+alike.
+
 So a run killed at any moment leaves each note either as before or as after,
 and `recover` (run under the vault lock before anything else) decides from the
 store alone what happened: token committed -> rename the remaining temp files
@@ -28,6 +33,7 @@ from typing import IO
 from factbook.errors import VaultError
 from factbook.store.base import Store
 from factbook.vault.layout import inside_vault
+from factbook.vault.premerge import pre_hash, read_bytes, replace_checked
 from factbook.vault.writer import (
     TEMP_SUFFIX, fsync_dir, step_done, temp_path, write_error, write_file_synced,
 )
@@ -58,31 +64,51 @@ class Journal:
         self.token = uuid.uuid4().hex
         self.file = state_dir / JOURNAL_FILE
         self.staged: dict[str, Path] = {}
+        self.pre: dict[str, tuple[str, str | None]] = {}  # rel -> (hash, text) as read
+        self.merged: list[str] = []  # notes merged with a save made during the run
         self._created_dirs: list[Path] = []
         self._handle: IO[str] | None = None
 
-    def stage(self, rel: str, text: str) -> bool:
-        """Stage `text` as the new content of the vault-relative note `rel`.
+    def stage(self, rel: str, text: str, before: str | None | bool = False) -> bool:
+        """Stage `text` as the new content of the vault-relative note `rel`; `before` is
+        the note's text as read when `text` was made from it (None: there was no note;
+        False: read it now).
 
         Returns False (staging nothing) when the note already holds exactly `text`.
         """
         target = inside_vault(self.root, rel)
         data = text.encode("utf-8")
         try:
-            if rel not in self.staged and _read(target) == data:
+            current = _read(target)
+            if rel not in self.staged and current == data:
                 return False
+            if before is False:
+                before = current.decode("utf-8", "replace") if current is not None else None
             tmp = temp_path(target, self.token[:8])
             if self._handle is None:
                 self._start()
             self._make_parents(target.parent)
             if rel not in self.staged:
-                self._record({"path": rel, "temp": tmp.relative_to(self.root).as_posix()})
+                pre = pre_hash(before.encode("utf-8") if isinstance(before, str) else None)
+                self.pre[rel] = (pre, before if isinstance(before, str) else None)
+                self._record({"path": rel, "temp": tmp.relative_to(self.root).as_posix(),
+                              "pre": pre, "pre_text": self.pre[rel][1]})
             self.staged[rel] = tmp  # before writing: a half-written temp file is aborted too
             write_file_synced(tmp, data, sync=False)  # made durable all at once in `seal`
         except OSError as exc:
             raise write_error(target, exc) from exc
         step_done()
         return True
+
+    def staged_text(self, rel: str) -> str | None:
+        """The text staged for `rel` in this run (what the note will hold), None if none."""
+        tmp = self.staged.get(rel)
+        if tmp is None:
+            return None
+        try:
+            return tmp.read_bytes().decode("utf-8")
+        except OSError as exc:
+            raise write_error(tmp, exc) from exc
 
     def seal(self) -> None:
         """Make the journal durable: called just before the store commits."""
@@ -103,7 +129,12 @@ class Journal:
         try:
             for rel, tmp in self.staged.items():
                 target = inside_vault(self.root, rel)
-                os.replace(tmp, target)
+                pre, pre_text = self.pre.get(rel, (None, None))
+                if pre is None:
+                    os.replace(tmp, target)
+                elif replace_checked(tmp, target, pre, pre_text):
+                    self.merged.append(rel)
+                    log.info("%s: saved during the run; merged with factbook's changes", rel)
                 folders.add(target.parent)
                 step_done()
             for folder in folders:
@@ -199,7 +230,7 @@ def recover(root: Path, state_dir: Path, committed: Callable[[str], bool]) -> Re
             if not tmp.exists():
                 continue
             if forward:
-                os.replace(tmp, inside_vault(root, entry["path"]))
+                _roll_forward(root, entry, tmp)
             else:
                 tmp.unlink()
             result.notes += 1
@@ -245,9 +276,19 @@ def sweep_temp_files(root: Path) -> int:
     return removed
 
 
-def _read_journal(path: Path) -> tuple[str | None, list[dict[str, str]]]:
+def _roll_forward(root: Path, entry: dict, tmp: Path) -> None:
+    """Put one staged note in place, merged with what the person typed since the crash."""
+    target = inside_vault(root, entry["path"])
+    if "pre" not in entry:  # a journal written before pre-images were kept
+        os.replace(tmp, target)
+        return
+    if replace_checked(tmp, target, entry["pre"], entry.get("pre_text")):
+        log.info("%s: changed since the interrupted run read it; merged", entry["path"])
+
+
+def _read_journal(path: Path) -> tuple[str | None, list[dict]]:
     token: str | None = None
-    entries: list[dict[str, str]] = []
+    entries: list[dict] = []
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
             entry = json.loads(line)
@@ -258,15 +299,12 @@ def _read_journal(path: Path) -> tuple[str | None, list[dict[str, str]]]:
         if "token" in entry:
             token = str(entry["token"])
         else:
-            entries.append({k: str(v) for k, v in entry.items()})
+            entries.append({k: (None if v is None else str(v)) for k, v in entry.items()})
     return token, entries
 
 
 def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
+    return read_bytes(path)
 
 
 def _unlink(path: Path) -> None:

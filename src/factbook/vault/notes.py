@@ -77,6 +77,14 @@ class ParsedNote:
             return [str(v) for v in value if v is not None]
         return [str(value)]
 
+    def list_readable(self, key: str) -> bool:
+        """False when a list key's block is there but cannot be read as a list (a typo
+        such as an unclosed `[`): its block is then the person's text, kept as it is."""
+        block = self.meta_blocks.get(key)
+        if block is None or _flow_items(key, block) is not None:
+            return True
+        return isinstance(self.meta.get(key), (list, tuple, str))
+
     def section(self, heading: str) -> Section | None:
         """The first section with this heading (case-insensitive)."""
         for section in self.sections:

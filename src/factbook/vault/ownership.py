@@ -149,7 +149,10 @@ def merge_front(base: ParsedNote | None, disk: ParsedNote, new: ParsedNote,
     n = {k: v for k, v in n.items() if (FRONT, k) not in tombs}
     owned = set(n) | set(b)
     out_f: dict[str, str] = {}
+    unreadable = {k for k in LIST_KEYS if k in d and not disk.list_readable(k)}
     for key in n:
+        if key in unreadable:
+            continue  # the person's typo: their block stays as they wrote it (below)
         if key in LIST_KEYS and key in d:
             out_f[key] = _merged_list(key, base, disk, new, tombs)
         else:
@@ -157,7 +160,8 @@ def merge_front(base: ParsedNote | None, disk: ParsedNote, new: ParsedNote,
     runs: dict[object, list[str]] = {}
     anchor: object = START
     for key, block in d.items():
-        theirs = key not in owned or (key not in LIST_KEYS and not _unchanged(key, block, b, n, base))
+        theirs = key not in owned or key in unreadable or (
+            key not in LIST_KEYS and not _unchanged(key, block, b, n, base))
         if theirs:
             out_f.pop(key, None)
             runs.setdefault(anchor, []).append(block)

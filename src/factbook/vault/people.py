@@ -6,12 +6,17 @@ an account note gets a `## People` section listing the people whose organization
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from factbook.models import EntityKind
 from factbook.resolve.names import name_key
 from factbook.store.base import EntityRecord, Store
 from factbook.store.people import PersonDetails
+from factbook.vault.notes import parse_note
+
+_DETAIL_KEYS = ("org", "role", "email", "relationship")
+_WIKILINK = re.compile(r"^\[\[([^\]|]+)(?:\|[^\]]*)?\]\]$")
 
 
 @dataclass
@@ -24,10 +29,16 @@ class PeopleIndex:
     _by_org: dict[int, list[int]] | None = field(default=None, repr=False)
 
     def details(self, entity_id: int) -> PersonDetails:
-        """What is known of one person (empty when nothing is)."""
+        """What is known of one person (empty when nothing is): what documents said, with
+        the gaps filled from the front matter of the person's note the user wrote."""
         if self._details is None:
             self._details = self.store.person_details()
-        return self._details.get(entity_id, PersonDetails())
+        found = self._details.get(entity_id, PersonDetails())
+        if all(getattr(found, key) for key in _DETAIL_KEYS):
+            return found
+        written = adopted_details(self.store.entity(entity_id))
+        return replace(found, **{key: getattr(found, key) or getattr(written, key)
+                                 for key in _DETAIL_KEYS})
 
     def org(self, name: str | None) -> EntityRecord | None:
         """The organization (or project) note that `name` names, if the vault has one."""
@@ -58,6 +69,26 @@ class PeopleIndex:
             if person.merged_into is None:
                 out.append((person, self.details(person_id)))
         return sorted(out, key=lambda pair: pair[0].name)
+
+
+def adopted_details(entity: EntityRecord) -> PersonDetails:
+    """The org, role, email and relationship the user wrote in the front matter of the
+    person note factbook adopted (an `org` link is read as the name it links)."""
+    blocks = (entity.adopted or {}).get("meta_blocks") or {}
+    if not any(key in blocks for key in _DETAIL_KEYS):
+        return PersonDetails()
+    meta = parse_note("---\n" + "\n".join(blocks.values()) + "\n---\n").meta
+
+    def text(key: str) -> str | None:
+        value = meta.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if value is None or not str(value).strip():
+            return None
+        match = _WIKILINK.match(str(value).strip())
+        return match.group(1).strip() if match else str(value).strip()
+
+    return PersonDetails(*(text(key) for key in _DETAIL_KEYS))
 
 
 def org_link(people: PeopleIndex, name: str | None) -> str | None:

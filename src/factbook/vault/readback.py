@@ -158,7 +158,7 @@ def _deleted_lines(base: ParsedNote, disk: ParsedNote) -> list[tuple[str, str]]:
     for key in base.meta_blocks:
         if key not in disk.meta_blocks:
             out.append((FRONT, key))
-        elif key in LIST_KEYS:
+        elif key in LIST_KEYS and disk.list_readable(key):
             now = set(disk.front_list(key))
             out += [(list_scope(key), i) for i in base.front_list(key)
                     if i not in now and i != REVIEW_TAG]
@@ -166,6 +166,8 @@ def _deleted_lines(base: ParsedNote, disk: ParsedNote) -> list[tuple[str, str]]:
 
 
 def _front_changes(base: ParsedNote, disk: ParsedNote, rb: ReadBack) -> None:
+    if not disk.list_readable("tags") or not disk.list_readable("aliases"):
+        return  # a list the person mistyped says nothing yet (it is kept as written)
     before = set(base.front_list("aliases"))
     rb.aliases_added = [a for a in disk.front_list("aliases") if a not in before]
     had = REVIEW_TAG in base.front_list("tags")

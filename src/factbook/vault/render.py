@@ -107,7 +107,7 @@ def render_entity_note(lookup: Lookup, entity: EntityRecord, existing: str | Non
     body += _section("Topics", [f"- {t}" for t in _topics(docs, adopted.get("topics", []))])
     body += _section("Key Decisions", _decision_lines(lookup, entity, adopted.get("decisions", [])))
     body += _section("Related", _related_line(lookup, entity, facts, docs))
-    picture = (relationship_map(store, entity, lookup.entity, docs)
+    picture = (relationship_map(store, entity, lookup.entity, docs, lookup.people)
                if entity.kind is EntityKind.ORGANIZATION else [])
     if picture:
         body += _section(MAP_HEADING, picture)
@@ -142,7 +142,33 @@ def inert(text: str) -> str:
     text = _WIKILINK.sub(lambda m: m.group(2) or m.group(1), text)
     text = text.replace("[[", "[ [").replace("]]", "] ]")
     text = _BLOCK_REF.sub("", text)
-    return _TAG.sub("\\#", text)
+    return _TAG.sub("\\#", _markup_inert(one_line(text)))
+
+
+_CHECKBOX = re.compile(r"^(\s*(?:[-*+]\s+)?)\[([ xX/-])\]")
+_HTML_TAG = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def one_line(text: str) -> str:
+    """Text for a single line of a note (a title, a fact): line breaks become spaces."""
+    return re.sub(r"[ \t]*[\r\n\u2028\u2029\x0b\x0c]+[ \t]*", " ", text).strip()
+
+
+def _markup_inert(text: str) -> str:
+    """Obsidian markup a document's words must not carry into a note: comments (`%%`),
+    HTML tags (`<script>`), and a leading checkbox (`[ ]`) that would become a task."""
+    text = text.replace("%%", "\\%\\%")
+    text = _HTML_TAG.sub("&lt;", text)
+    return _CHECKBOX.sub(lambda m: f"{m.group(1)}\\[{m.group(2)}]", text)
+
+
+def quoted_inert(line: str) -> str:
+    """A line of a document's text, quoted in its source note: it reads the same, but
+    links, embeds, tags, block ids, comments, HTML and checkboxes stay words."""
+    line = line.replace("[[", "\\[\\[").replace("]]", "\\]\\]")
+    line = _BLOCK_REF.sub("\\^", line)
+    line = _TAG.sub("\\#", _markup_inert(line))
+    return line.replace("[ ]", "\\[ ]").replace("[x]", "\\[x]")
 
 
 def inert_linked(text: str) -> str:
@@ -309,9 +335,9 @@ def render_source_note(lookup: Lookup, doc: DocumentRecord, original: str | None
         "entities": [link(e.note_path) for e in sorted(entities, key=lambda e: e.name)] or None,
         "sha256": doc.sha256, "original": original,
     }
-    body = [f"# {doc.title}", ""]
+    body = [f"# {inert(doc.title)}", ""]
     if doc.summary:
-        body += ["## Summary", "", doc.summary, ""]
+        body += ["## Summary", "", inert(doc.summary), ""]
     tasks = [t for t in store.tasks_for_document(doc.id) if not t.deleted]
     if tasks:
         body += ["## Tasks", ""]
@@ -336,8 +362,7 @@ def render_source_note(lookup: Lookup, doc: DocumentRecord, original: str | None
 def _quoted(text: str) -> list[str]:
     """The document's text as a block quote, with checkboxes neutralized so Obsidian's
     Tasks plugin never mistakes a quoted line for a task."""
-    return [("> " + ln.replace("[ ]", "\\[ ]").replace("[x]", "\\[x]")).rstrip()
-            for ln in text.split("\n")]
+    return [("> " + quoted_inert(ln)).rstrip() for ln in text.split("\n")]
 
 
 def render_redirect_note(lookup: Lookup, entity: EntityRecord) -> str:

@@ -27,11 +27,10 @@ from factbook.models import EntityKind
 from factbook.query.entities import find_entity
 from factbook.resolve.names import name_key
 from factbook.store.base import EntityRecord, Store
-from factbook.vault.curate import _decision, _retag
+from factbook.vault.curate import _retag, journaled_change, rewrite_notes
+from factbook.vault.journal import Journal
 from factbook.vault.layout import VaultLayout, inside_vault
 from factbook.vault.render import entity_tag
-from factbook.vault.sync import read_note_text
-from factbook.vault.writer import text_hash, write_batch
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +95,9 @@ def _move(layout: VaultLayout, store: Store, entity: EntityRecord, new_name: str
     outcome = RepairOutcome(message, changes, dry_run=dry_run, names=[new_name, entity.name])
     if dry_run:
         return outcome
-    with _decision(layout, store, wait) as todo:
+    with journaled_change(layout, store, wait) as todo:
         outcome.links_rewritten = move_entity(layout, store, entity, new_name, new_kind,
-                                              move_file=True)
+                                              move_file=True, journal=todo.journal)
         todo.entities |= _neighbours(store, entity.id, docs)
         todo.documents = docs
         todo.message = message
@@ -107,7 +106,8 @@ def _move(layout: VaultLayout, store: Store, entity: EntityRecord, new_name: str
 
 
 def move_entity(layout: VaultLayout, store: Store, entity: EntityRecord, new_name: str,
-                new_kind: EntityKind, move_file: bool, new_path: str | None = None) -> list[str]:
+                new_kind: EntityKind, move_file: bool, new_path: str | None = None,
+                journal: Journal | None = None) -> list[str]:
     """Give an entity a new name, kind and note path in the store, carry factbook's
     record of the note along (and the file, when `move_file`), and make links and task
     tags across the vault follow; returns the notes whose links were rewritten."""
@@ -135,7 +135,7 @@ def move_entity(layout: VaultLayout, store: Store, entity: EntityRecord, new_nam
 
     def follow(text: str) -> str:
         return _retag(relink_to(text, old_stem, new_stem), old_tag, new_tag)
-    return rewrite_notes(layout, store, follow)
+    return rewrite_notes(layout, store, follow, journal)
 
 
 def forget(layout: VaultLayout, store: Store, name: str, dry_run: bool = False,
@@ -151,7 +151,7 @@ def forget(layout: VaultLayout, store: Store, name: str, dry_run: bool = False,
     outcome = RepairOutcome(f"forgot {entity.name}", changes, dry_run=dry_run)
     if dry_run:
         return outcome
-    with _decision(layout, store, wait) as todo:
+    with journaled_change(layout, store, wait) as todo:
         neighbours = _neighbours(store, entity.id, docs) - {entity.id}
         forget_entity(layout, store, entity, keep_note=True)
         todo.entities |= neighbours
@@ -196,11 +196,11 @@ def split(layout: VaultLayout, store: Store, name: str, dry_run: bool = False,
                             names=[gone.name, *gone.aliases])
     if dry_run:
         return outcome
-    with _decision(layout, store, wait) as todo:
+    with journaled_change(layout, store, wait) as todo:
         store.undo_merge(record_id)
         gone_stem, keep_stem = Path(gone.note_path).stem, Path(keep.note_path).stem
         outcome.links_rewritten = rewrite_notes(
-            layout, store, lambda text: unlink_merged(text, keep_stem, gone_stem))
+            layout, store, lambda text: unlink_merged(text, keep_stem, gone_stem), todo.journal)
         docs = sorted(set(store.documents_citing(keep.id)) | set(store.documents_citing(gone.id)))
         todo.entities |= _neighbours(store, keep.id, docs) | {gone.id}
         todo.documents = docs
@@ -241,34 +241,6 @@ def unlink_merged(text: str, keep_stem: str, gone_stem: str) -> str:
     pattern = re.compile(r"\[\[(?:[^\]|#]*/)?" + re.escape(keep_stem) + r"(#[^\]|]*)?\|"
                          + re.escape(gone_stem) + r"(#[^\]|]*)?\]\]", re.IGNORECASE)
     return pattern.sub(lambda m: f"[[{gone_stem}{m.group(1) or ''}]]", text)
-
-
-def rewrite_notes(layout: VaultLayout, store: Store, change) -> list[str]:
-    """Apply `change` to the text of every note of the vault; factbook's record of each
-    note moves along, so the rewrite is not taken for the person's edit. Returns the
-    notes changed."""
-    changed = []
-    for path in sorted(layout.root.rglob("*.md")):
-        rel = path.relative_to(layout.root).as_posix()
-        if rel.startswith("."):
-            continue
-        text = read_note_text(path)
-        new = change(text) if text is not None else None
-        if new is None or new == text:
-            continue
-        was_ours = store.rendered_hash(rel) == text_hash(text)
-        skipped: list[Path] = []
-        write_batch([(path, new)], expect={path: text}, skipped=skipped)
-        if skipped:
-            raise FactbookError(f"{path}: the note changed while its links were rewritten",
-                                hint="run the command again")
-        base = store.rendered_base(rel)
-        if was_ours:
-            store.set_rendered(rel, text_hash(new), None)
-        if base is not None:
-            store.set_rendered_base(rel, change(base))
-        changed.append(rel)
-    return changed
 
 
 def describe_merge(store: Store, keep_name: str, gone_name: str) -> RepairOutcome:

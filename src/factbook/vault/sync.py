@@ -8,6 +8,7 @@ written at all when it changed between reading and writing).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,11 +16,13 @@ from factbook.errors import VaultError
 
 from factbook.glossary import Glossary, with_glossary
 from factbook.store.base import DocumentRecord, Store
+from factbook.vault.deferred import Deferrals
 from factbook.vault.journal import Journal
 from factbook.vault.layout import VaultLayout, inside_vault
 from factbook.vault.ownership import merge_note
 from factbook.vault.readback import apply_read_back, read_back
 from factbook.vault.render import Lookup, render_entity_note, render_source_note
+from factbook.vault.unknown import NoteStems, read_back_unknown
 from factbook.vault.writer import text_hash, write_batch
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,7 @@ def read_back_vault(layout: VaultLayout, store: Store) -> int:
     checked-off tasks, aliases, a removed `needs-review`); returns how many changes."""
     up_to = store.max_review_id()
     changes = 0
+    deferrals = Deferrals(layout.state_dir)
     for rel, sha, seen in store.rendered_stats():
         try:
             path = inside_vault(layout.root, rel)
@@ -63,7 +67,11 @@ def read_back_vault(layout: VaultLayout, store: Store) -> int:
         if text_hash(disk) == sha:
             store.set_rendered_stat(rel, stat)
             continue
-        changes += apply_read_back(store, rel, read_back(store.rendered_base(rel), disk), up_to)
+        base = store.rendered_base(rel)
+        if not deferrals.read_now(rel, base, disk):
+            continue  # empty or sharply shrunk: "not now", never a deletion
+        changes += apply_read_back(store, rel, read_back(base, disk), up_to)
+    deferrals.save()
     if changes:
         log.info("read back %d changes made in the vault", changes)
     return changes
@@ -96,6 +104,8 @@ class NoteWriter:
         self.written: list[str] = []
         self.skipped: list[str] = []
         self._pending: list[_Pending] = []
+        self.deferrals = Deferrals(layout.state_dir)
+        self._stems = NoteStems(layout.root)
 
     def write(self, entity_ids: set[int], document_ids: list[int]) -> int:
         """Place and render the new documents' source notes, then the touched entities'
@@ -103,12 +113,16 @@ class NoteWriter:
         self._place_sources(document_ids)
         for document_id in document_ids:
             doc = self.lookup.document(document_id)
-            note = render_source_note(self.lookup, doc, doc.meta.get("original"))
-            self._put(doc.note_path, with_glossary(note, doc.text, self.glossary))
+            self._put(doc.note_path, lambda doc=doc: with_glossary(
+                render_source_note(self.lookup, doc, doc.meta.get("original")), doc.text,
+                self.glossary))
         for entity_id in sorted(entity_ids):
             entity = self.lookup.entity(entity_id)
-            self._put(entity.note_path, render_entity_note(self.lookup, entity, None))
+            self._put(entity.note_path, lambda entity=entity: render_entity_note(
+                self.lookup, entity, None))
         self._flush()
+        if not self.dry_run:
+            self.deferrals.save()
         return len(self.written)
 
     def rebuild(self) -> int:
@@ -137,24 +151,36 @@ class NoteWriter:
             self.store.set_document_note(document_id, path)
             doc.note_path = path
 
-    def _put(self, rel: str, text: str) -> None:
-        """Merge factbook's rendering with the note on disk, then write (or stage) it."""
+    def _put(self, rel: str, render: Callable[[], str] | str) -> None:
+        """Merge factbook's rendering (the text, or how to make it) with the note on disk,
+        then write (or stage) it."""
+        text = render() if callable(render) else render
         try:
-            disk = read_note_text(inside_vault(self.layout.root, rel))
+            staged = self.journal.staged_text(rel) if self.journal is not None else None
+            disk = staged if staged is not None else read_note_text(
+                inside_vault(self.layout.root, rel))
         except VaultError as exc:
             log.warning("%s", exc)
             self.skipped.append(rel)
             return
+        base = self.store.rendered_base(rel)
+        if not self.deferrals.write_now(rel, base, disk):
+            self.skipped.append(rel)  # seen empty or sharply shrunk: not now
+            return
+        if base is None and disk is not None and not self.dry_run and callable(render) and read_back_unknown(
+                self.store, rel, text, disk, self._stems):
+            self.lookup = Lookup(self.store)  # the person's words and task states, now stored
+            text = render()
         # Without a base (a note factbook did not write, or wrote before keeping one) the
         # merge is conservative: every line it cannot match to factbook's is kept.
-        merged = merge_note(self.store.rendered_base(rel), disk, text, self.store.tombstones(rel))
+        merged = merge_note(base, disk, text, self.store.tombstones(rel))
         if self.dry_run:
             if disk != merged.text:
                 self.written.append(rel)
             return
         if self.journal is not None:
             # Staged: the note lands only when the run's store transaction commits.
-            if self.journal.stage(rel, merged.text):
+            if self.journal.stage(rel, merged.text, before=disk):
                 self.written.append(rel)
             self._recorded(rel, merged.text, merged.own)
             return
