@@ -83,7 +83,7 @@ def known_mentions(document: Document, mentions: list[Mention],
     title or text, by name, alias or distinctive word) and `mentions` lack; count = times named."""
     if context is None:
         return []
-    have = {name_key(n) for m in mentions for n in (m.name, *m.aliases) if n}
+    have = {_bare(n) for m in mentions for n in (m.name, *m.aliases) if n}
     org_words = {w for e in context.entities if e.kind is EntityKind.ORGANIZATION
                  for w in (_distinctive(n) for n in (e.name, *e.aliases)) if w}
     text = f"{document.title}\n{document.text}"
@@ -94,7 +94,7 @@ def known_mentions(document: Document, mentions: list[Mention],
     out: dict[str, Mention] = {}
     for entity in context.entities:
         names = [n for n in (entity.name, *entity.aliases) if n]
-        if entity.kind not in ROUTABLE or any(name_key(n) in have for n in names):
+        if entity.kind not in ROUTABLE or any(_bare(n) in have for n in names):
             continue
         forms = names + [w for w in (_distinctive(n) for n in names) if w
                          and (entity.kind is EntityKind.ORGANIZATION or w not in org_words)]
@@ -106,6 +106,12 @@ def known_mentions(document: Document, mentions: list[Mention],
         if count and name_key(entity.name) not in out:
             out[name_key(entity.name)] = Mention(entity.name, entity.kind, list(entity.aliases), count=count)
     return list(out.values())
+
+
+def _bare(name: str) -> str:
+    """A name's key without its legal form: "Acme Inc." and "Acme" are one name."""
+    words = [w for w in name_key(name).split() if w.strip(".,") not in LEGAL_SUFFIXES]
+    return " ".join(words) or name_key(name)
 
 
 def _by_kind_word(name: str, org_words: set[str], text: str, their_orgs: set[str]) -> int:
