@@ -192,10 +192,12 @@ PIPELINE = """# Pipeline review — 2026-04-06
 """
 
 
-def test_a_table_row_is_one_line_in_the_tables_words(tmp_path):
+def test_a_table_rows_cells_are_one_line_each_in_the_tables_words(tmp_path):
     root = build(tmp_path, {"pipeline.md": PIPELINE})
     facts = [own_words(f) for f in section(note(root, "Harlow Bakeries"), "Key Facts")]
-    assert any("stage: 2 – Discovery; amount: $90k ARR; close: Jun 30" in f for f in facts), facts
+    for cell in ("stage: 2 – Discovery", "amount: $90k ARR", "close: Jun 30"):
+        assert sum(cell in f for f in facts) == 1, (cell, facts)
+    assert not any("Discovery; amount" in f for f in facts), facts  # different things: apart
     assert not any("May 15" in f for f in facts)  # struck out in the table
     # The label is the subject: cut from the line, which sits on the account's note.
     assert "Pilot order form sent to procurement on April 3." in facts, facts
@@ -216,3 +218,21 @@ def test_a_newer_tables_row_updates_the_older_which_keeps_its_documents_date(tmp
     facts, history = section(text, "Key Facts"), section(text, "History")
     assert any("stage: 3 – Proposal" in f for f in facts), facts
     assert any(h.startswith("2026-04-06: ") and "stage: 2 – Discovery" in h for h in history), history
+
+
+SAME_AMOUNT_PIPELINE = """# Pipeline review — 2026-05-11
+
+| Account | Stage | Amount | Close |
+|---|---|---|---|
+| Harlow Bakeries Ltd | 4 – Negotiation | $90k ARR | Jun 30 |
+"""
+
+
+def test_a_later_tables_same_amount_cites_the_earlier_and_its_new_stage_updates(tmp_path):
+    root = build(tmp_path, {"pipeline.md": PIPELINE, "later.md": SAME_AMOUNT_PIPELINE})
+    text = note(root, "Harlow Bakeries")
+    facts, history = section(text, "Key Facts"), section(text, "History")
+    amount = [f for f in facts if "$90k ARR" in f]
+    assert len(amount) == 1 and amount[0].count("[[") >= 2, facts  # one line, two sources
+    assert any("stage: 4 – Negotiation" in f for f in facts), facts
+    assert any("stage: 2 – Discovery" in h for h in history), history

@@ -60,13 +60,15 @@ class _Draft:
 def extract_facts(layout: Layout, names: NameFinding, anchor: date | None,
                   speakers: tuple[str, ...] = (), about: str | None = None,
                   reported: bool = False) -> list[Fact]:
-    """The facts of one document, deals first, at most MAX_FACTS. `speakers` are the
+    """The facts of one document, deals first, at most MAX_FACTS, then a table's cells
+    (each a value the document records, however short). `speakers` are the
     people whose "Name:" labels open lines of talk; `about` is the mention a note is
     about (extract/subject.py): its bullets that name no entity are facts about it."""
     mentions = {m.name: m for m in names.mentions}
     drafts = _drafts(layout, names, mentions, _Voice(speakers, about if about in mentions else None,
                                                  reported))
     facts: list[Fact] = []
+    cells: list[Fact] = []  # a table's cells: the document's own record, kept whole
     used_amounts: set[int] = set()
     seen_figures: dict[str, list[str]] = {}
     for i, draft in enumerate(drafts):
@@ -83,11 +85,11 @@ def extract_facts(layout: Layout, names: NameFinding, anchor: date | None,
                     fact.subjects.extend(extra)
                     fact.text = _with_context(fact.text, extra)
                 earlier.extend(s for s in fact.subjects if s not in earlier)
-        facts.append(fact)
+        (cells if draft.sentence.table else facts).append(fact)
     facts = _dedupe(facts)
     deals = [f for f in facts if f.deal]
     rest = [f for f in facts if not f.deal]
-    return (deals + rest)[:MAX_FACTS]
+    return (deals + rest)[:MAX_FACTS] + _dedupe(cells)
 
 
 def stated_facts(document: Document, names: NameFinding, about: str | None = None) -> list[Fact]:
@@ -331,7 +333,7 @@ def _fact(draft: _Draft, drafts: list[_Draft], i: int, used: set[int],
         when = None  # a table row, a line giving several days: as of its document
     # A quantity of any kind ("140 ms", "243,400 shares") makes a claim worth keeping.
     quantity = bool(draft.figs) or bool(_QUANTITY.search(text))
-    if not (quantity or when or stance or event in _STRONG_EVENTS
+    if not (quantity or when or stance or event in _STRONG_EVENTS or draft.sentence.table
             or (event and len(draft.subjects) >= 2)):
         return None
     if cl.is_commentary(text) and not quantity:
