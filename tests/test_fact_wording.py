@@ -236,3 +236,24 @@ def test_a_later_tables_same_amount_cites_the_earlier_and_its_new_stage_updates(
     assert len(amount) == 1 and amount[0].count("[[") >= 2, facts  # one line, two sources
     assert any("stage: 4 – Negotiation" in f for f in facts), facts
     assert any("stage: 2 – Discovery" in h for h in history), history
+
+
+CALL_NOTES = """Call w/ Mira Holt + Teo Brandt (Verlund Shipping GmbH) - 03.03.2026, 15:00 CET
+
+- tried Harrowgate Systems' planner at Linz in 2024, dropped it after 3 months
+- must-haves: EU hosting, German UI, interface to their ERP
+- budget: nothing before the Q3 planning round.
+- Teo: send the ERP interface spec
+"""
+
+
+def test_a_headingless_call_notes_bullets_are_about_the_organization_its_first_line_names(tmp_path):
+    root = build(tmp_path, {"verlund call.txt": CALL_NOTES})
+    facts = [own_words(f) for f in section(note(root, "Verlund Shipping"), "Key Facts")]
+    # A bullet that opens without a subject is the account's, even when it names another.
+    assert any(f.startswith("tried Harrowgate") or f.startswith("Tried Harrowgate") for f in facts), facts
+    # A requirement is a fact without a figure; the note's lower-case label stays as written.
+    assert any(f.startswith("must-haves: EU hosting") for f in facts), facts
+    assert any(f.startswith("budget: nothing before") for f in facts), facts
+    # A to-do is a task, not a fact.
+    assert not any("interface spec" in f for f in facts), facts

@@ -17,7 +17,8 @@ from factbook.extract.base import Extractor
 from factbook.extract.evidence import RunPeople, batch_people, with_people
 from factbook.extract.structured import merge_structured
 from factbook.glossary import Glossary, canonical_mentions, load_aliases
-from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
+from factbook.models import Context, Document, DocumentKind, EntityKind, Extraction, KnownEntity
+from factbook.resolve.names import name_key
 from factbook.outputs import OutputSettings, RunOutputs, write_outputs
 from factbook.persona import Persona, learn_colleagues, personalize
 from factbook.profiles import Profile, apply_profile, profile_for
@@ -422,6 +423,12 @@ def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityInde
     # names in every document of it, like the vault's people.
     run_people = batch_people(docs, tailoring.persona)
     knows = [*index.known(), *run_people.known]
+    # The extractor reads with the organizations the batch's structure names as known too
+    # ("Call w/ Jo Lee (Acme Corp)" in one note, jo@acme.example in another): the facts of
+    # a note then reach the account on the first reading, not only on a second look.
+    have = {name_key(e.name) for e in knows}
+    reads = [*index.known(), *(KnownEntity(0, o, EntityKind.ORGANIZATION) for o in run_people.orgs
+                               if name_key(o) not in have)]
     context = Context(known=index.known(),
                       glossary=dict(tailoring.glossary.terms) if tailoring.glossary else {},
                       persona=tailoring.persona)
@@ -431,7 +438,7 @@ def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityInde
             return doc, None, None
         profile = profile_for(doc, tailoring.profiles)
         try:
-            extraction = extractor.extract(doc, replace(context, profile=profile))
+            extraction = extractor.extract(doc, replace(context, profile=profile, known=reads))
             return doc, _tailored(doc, extraction, tailoring, profile, knows, run_people), None
         except LLMError as exc:
             if exc.fatal:  # unreachable server, rejected key: the whole run stops, one line

@@ -28,6 +28,11 @@ _GREETING = re.compile(r"^\s*(?:hi|hello|hey|thanks|thank you|cheers|best|regard
                        r"[A-Z][a-z]+)[\s,.!]*)?$", re.I)
 
 
+# "Thanks all, great session!": thanks that open a line, whatever follows.
+_THANKS = re.compile(r"^\s*(?:many )?(?:thanks|thank you)(?:\s+(?:all|everyone|again|so much|a lot|team))?"
+                     r"\s*[,.!]", re.I)
+
+
 def cut_debris(text: str, speakers: tuple[str, ...] = ()) -> str:
     """`text` without a leading timestamp or speaker label: cut, never reworded. A label
     is a speaker's when it is one of `speakers`, "Speaker N", or a full name that the
@@ -60,7 +65,7 @@ def talk_kind(text: str, reported: bool = False) -> str | None:
         return "question"
     if _HEADER.match(text):
         return "header"
-    if _GREETING.match(text):
+    if _GREETING.match(text) or _THANKS.match(text):
         return "greeting"
     label = _LABEL.match(text)
     if _SPEAKER_N.search(text) or (label and _is_speaker(label.group("label"), ())):

@@ -15,6 +15,7 @@ from datetime import date
 
 from factbook.extract import claims as cl
 from factbook.extract.chatter import cut_debris, label_of, talk_kind
+from factbook.extract.commitments import ACTION_VERBS
 from factbook.extract.figures import Figure, figures, referred_date, values
 from factbook.extract.names import NameFinding
 from factbook.extract.text import Layout, Sentence, split_sentences
@@ -55,6 +56,7 @@ class _Draft:
     subjects: list[str]
     figs: list[Figure] = field(default_factory=list)
     inherited: list[str] = field(default_factory=list)
+    own: bool = False  # a bullet of a note about its one subject: the user's own record
 
 
 def extract_facts(layout: Layout, names: NameFinding, anchor: date | None,
@@ -217,11 +219,15 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],
             subjects = _subjects(clause.text, present, mentions)
             if labelled and labelled not in subjects:
                 subjects.insert(0, labelled)
-            if not subjects and sent.bullet and voice.about:
-                subjects = [voice.about]  # a bullet of a note about one entity
+            own = bool(sent.bullet and voice.about) and not _to_do(words) and \
+                (not subjects or _subjectless(words))
+            if own and voice.about not in subjects:
+                # A bullet of a note about one entity that names nothing, or opens without a
+                # subject of its own ("tried Acme's tool in 2025"), is about that entity.
+                subjects.insert(0, voice.about)
             if not subjects:
                 continue
-            draft = _Draft(clause.text, sent.text, sent, subjects, figures(clause.text))
+            draft = _Draft(clause.text, sent.text, sent, subjects, figures(clause.text), own=own)
             para, earlier = context
             money_figs = [f for f in draft.figs if not f.token.startswith("pct:")]
             # A sentence that goes on about what the one before named is about all of it.
@@ -235,6 +241,24 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],
         if present:
             context = (sent.paragraph, present)
     return drafts
+
+
+_TO_DO = ACTION_VERBS | {"propose", "tell", "get", "give", "bring", "make", "find", "talk"}
+
+
+def _subjectless(text: str) -> bool:
+    """True for a note's line that opens without a subject: a lower-case word ("tried
+    Acme's tool", "budget: none before Q1")."""
+    return bool(re.match(r"[a-z]", plain(text).lstrip(" *_\"'“")))
+
+
+def _to_do(text: str) -> bool:
+    """True for a note's line that is a to-do ("send the spec", "Jo: propose dates")."""
+    text = plain(text).lstrip(" *_\"'“")
+    if label_of(text):
+        text = text.split(":", 1)[1]
+    words = text.split()
+    return bool(words) and words[0].lower() in _TO_DO
 
 
 def _main_org(found: list[Mention]) -> str | None:
@@ -333,7 +357,7 @@ def _fact(draft: _Draft, drafts: list[_Draft], i: int, used: set[int],
         when = None  # a table row, a line giving several days: as of its document
     # A quantity of any kind ("140 ms", "243,400 shares") makes a claim worth keeping.
     quantity = bool(draft.figs) or bool(_QUANTITY.search(text))
-    if not (quantity or when or stance or event in _STRONG_EVENTS or draft.sentence.table
+    if not (quantity or when or stance or event in _STRONG_EVENTS or draft.sentence.table or draft.own
             or (event and len(draft.subjects) >= 2)):
         return None
     if cl.is_commentary(text) and not quantity:
