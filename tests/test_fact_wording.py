@@ -257,3 +257,64 @@ def test_a_headingless_call_notes_bullets_are_about_the_organization_its_first_l
     assert any(f.startswith("budget: nothing before") for f in facts), facts
     # A to-do is a task, not a fact.
     assert not any("interface spec" in f for f in facts), facts
+
+
+# A customer's "we"/"our" is a statement about the customer's organization: the words stay
+# the source's, "our" becomes a link over them; the seller's own "we" stays talk.
+CUSTOMER_MAIL = """From: Lena Park <lena.park@brightwater-foods.example>
+To: Ada Stone <ada@sellerco.example>
+Subject: Fleet numbers for the quote
+Date: Tue, 3 Mar 2026 10:00:00 +0000
+
+Hi Ada,
+
+Our fleet is 42 refrigerated trucks across our three depots.
+I can send the route list later if you need it?
+
+Best,
+Lena Park
+Head of Logistics | Brightwater Foods
+"""
+
+OWN_MAIL = """From: Ada Stone <ada@sellerco.example>
+To: Lena Park <lena.park@brightwater-foods.example>
+Subject: Re: Fleet numbers for the quote
+Date: Wed, 4 Mar 2026 09:00:00 +0000
+
+Hi Lena,
+
+We can price 42 trucks at $310 per truck per month for Brightwater Foods.
+
+Ada Stone
+Account Executive | SellerCo
+"""
+
+
+def test_a_customers_our_is_a_fact_about_their_organization_in_the_sources_words(tmp_path):
+    root = build(tmp_path, {"fleet.eml": CUSTOMER_MAIL})
+    text = note(root, "Brightwater Foods")
+    facts = section(text, "Key Facts")
+    line = next((f for f in facts if "42 refrigerated trucks" in f), None)
+    assert line is not None, facts
+    assert line.startswith("[[Brightwater Foods|Our]] fleet is 42"), line  # a link over "Our"
+    assert own_words(line).startswith("Our fleet is 42 refrigerated trucks across our three depots"), line
+    assert not any("route list" in f for f in facts), facts  # "I" and a question: talk
+
+
+def test_the_owners_side_saying_we_stays_talk_and_an_unknown_speakers_we_waits():
+    from factbook.extract.voice import speak_for_orgs
+    from factbook.models import EntityKind, Extraction, Fact, Mention
+    from factbook.persona import Persona
+
+    me = Persona(name="Ada Stone", company="SellerCo")
+    mentions = [Mention("Brightwater Foods", EntityKind.ORGANIZATION),
+                Mention("Lena Park", EntityKind.PERSON, org="Brightwater Foods"),
+                Mention("Tom Reyes", EntityKind.PERSON, org="SellerCo"),
+                Mention("Ola Berg", EntityKind.PERSON)]
+    facts = [Fact("We can price 42 trucks for Brightwater Foods.", ["Brightwater Foods"], voice="Tom"),
+             Fact("Our fleet is 42 trucks.", [], voice="Lena Park"),
+             Fact("Our yard has 12 doors.", [], voice="Ola Berg")]
+    out = speak_for_orgs(Extraction(mentions=mentions, facts=facts), me, keep_unknown=True).facts
+    assert [f.subjects for f in out] == [["Brightwater Foods"], ["Ola Berg"]], out
+    assert out[0].voice is None and out[1].voice == "Ola Berg"  # the vault may know Ola's company
+    assert not any("price" in f.text for f in out)

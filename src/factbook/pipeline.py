@@ -16,6 +16,7 @@ from factbook.errors import FactbookError, InputError, LLMError
 from factbook.extract.base import Extractor
 from factbook.extract.evidence import RunPeople, batch_people, with_people
 from factbook.extract.structured import merge_structured
+from factbook.extract.voice import speak_for_orgs
 from factbook.glossary import Glossary, canonical_mentions, load_aliases
 from factbook.models import Context, Document, DocumentKind, EntityKind, Extraction, KnownEntity
 from factbook.resolve.names import name_key
@@ -407,6 +408,7 @@ def _tailored(doc: Document, extraction: Extraction, tailoring: Tailoring,
     extraction = with_people(doc, extraction, tailoring.persona, known,
                              run.domains if run else None, run.projects if run else None,
                              run.orgs if run else None)
+    extraction = speak_for_orgs(extraction, tailoring.persona, keep_unknown=True)
     extraction = personalize(doc, extraction, tailoring.persona)
     extraction = merge_structured(doc, extraction, tailoring.persona)
     return apply_profile(extraction, profile)

@@ -44,6 +44,23 @@ def cut_debris(text: str, speakers: tuple[str, ...] = ()) -> str:
     return text
 
 
+def speaker_of(text: str, speakers: tuple[str, ...] = ()) -> str | None:
+    """The speaker whose label opens `text` (after any timestamp), else None."""
+    m = _LABEL.match(_STAMP.sub("", text, count=1))
+    return m.group("label") if m and _is_speaker(m.group("label"), speakers) else None
+
+
+_WE = re.compile(r"(?<![\w'’])(?:we|we're|we've|we'll|we'd|our|ours|us)(?![\w'’])", re.I)
+
+
+def only_we(text: str) -> bool:
+    """True when the first-person words of `text` are all plural ("we", "our", "us"):
+    a speaker talking for their organization, not about themselves or to the listener."""
+    text = text.replace("’", "'")
+    found = [m.group(0) for m in _PERSON.finditer(text) if m.group(0) != "US"]
+    return bool(found) and all(_WE.fullmatch(w) for w in found)
+
+
 def _is_speaker(label: str, speakers: tuple[str, ...]) -> bool:
     low = label.casefold()
     if re.fullmatch(r"speaker\s*\d+", low) or low in {"me", "remote", "host", "guest", "unknown"}:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from factbook.extract import claims as cl
-from factbook.extract.chatter import cut_debris, label_of, talk_kind
+from factbook.extract.chatter import cut_debris, label_of, only_we, speaker_of, talk_kind
 from factbook.extract.commitments import ACTION_VERBS
 from factbook.extract.figures import Figure, figures, referred_date, values
 from factbook.extract.names import NameFinding
@@ -57,28 +57,37 @@ class _Draft:
     figs: list[Figure] = field(default_factory=list)
     inherited: list[str] = field(default_factory=list)
     own: bool = False  # a bullet of a note about its one subject: the user's own record
+    voice: str | None = None  # who says it (a speaker's label, an e-mail's one sender)
 
 
 def extract_facts(layout: Layout, names: NameFinding, anchor: date | None,
                   speakers: tuple[str, ...] = (), about: str | None = None,
-                  reported: bool = False) -> list[Fact]:
+                  reported: bool = False, sender: str | None = None) -> list[Fact]:
     """The facts of one document, deals first, at most MAX_FACTS, then a table's cells
     (each a value the document records, however short). `speakers` are the
     people whose "Name:" labels open lines of talk; `about` is the mention a note is
-    about (extract/subject.py): its bullets that name no entity are facts about it."""
+    about (extract/subject.py): its bullets that name no entity are facts about it;
+    `sender` writes the words no label gives to a speaker (an e-mail's one author). A
+    statement a speaker or the sender makes for their side ("our dwell time is 3.2 hours")
+    is kept with `Fact.voice` set, for extract/voice.py to say whose "our" it is."""
     mentions = {m.name: m for m in names.mentions}
     drafts = _drafts(layout, names, mentions, _Voice(speakers, about if about in mentions else None,
-                                                 reported))
+                                                 reported, sender))
     facts: list[Fact] = []
     cells: list[Fact] = []  # a table's cells: the document's own record, kept whole
     used_amounts: set[int] = set()
     seen_figures: dict[str, list[str]] = {}
     for i, draft in enumerate(drafts):
-        if i in used_amounts or talk_kind(plain(draft.text), reported):
-            continue  # a question, a greeting, first- or second-person talk: not a fact
+        kind = talk_kind(plain(draft.text), reported)
+        # "Our dwell time is 3.2 hours" said by a customer is about their organization:
+        # kept with who said it (extract/voice.py links "our"); other talk is not a fact.
+        voiced = kind == "person" and draft.voice is not None and only_we(plain(draft.text))
+        if i in used_amounts or (kind and not voiced) or not (draft.subjects or voiced):
+            continue
         fact = _fact(draft, drafts, i, used_amounts, mentions, anchor)
         if fact is None:
             continue
+        fact.voice = draft.voice if voiced else None
         for token in fact.figures:
             if not token.startswith("pct:"):
                 earlier = seen_figures.setdefault(token, [])
@@ -155,6 +164,7 @@ class _Voice:
     speakers: tuple[str, ...] = ()
     about: str | None = None
     reported: bool = False  # a story that reports others' words, not a conversation
+    sender: str | None = None  # who writes the document's own words (an e-mail's one author)
 
 
 def _own_words(text: str, present: list[str], mentions: dict[str, Mention],
@@ -187,9 +197,14 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],
     drafts: list[_Draft] = []
     focus: str | None = None
     context: tuple[int, list[str]] = (-1, [])
+    said_by: tuple[int, str | None] = (-1, voice.sender)
     for sent in layout.sentences:
         if sent.heading:
             continue
+        who = speaker_of(sent.text, voice.speakers) if voice.speakers else None
+        if who or said_by[0] != sent.paragraph:
+            # A turn goes on until the next label; a paragraph without one is the sender's.
+            said_by = (sent.paragraph, who or voice.sender)
         present = _present(names.spans.get(sent.index, []))
         words, labelled = _own_words(sent.text, present, mentions, voice)
         stripped = cl.strip_padding(words, _surfaces(present, mentions))
@@ -225,9 +240,10 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],
                 # A bullet of a note about one entity that names nothing, or opens without a
                 # subject of its own ("tried Acme's tool in 2025"), is about that entity.
                 subjects.insert(0, voice.about)
-            if not subjects:
+            if not subjects and not (said_by[1] and only_we(plain(clause.text))):
                 continue
-            draft = _Draft(clause.text, sent.text, sent, subjects, figures(clause.text), own=own)
+            draft = _Draft(clause.text, sent.text, sent, subjects, figures(clause.text), own=own,
+                           voice=said_by[1])
             para, earlier = context
             money_figs = [f for f in draft.figs if not f.token.startswith("pct:")]
             # A sentence that goes on about what the one before named is about all of it.
