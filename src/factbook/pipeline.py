@@ -425,12 +425,17 @@ def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityInde
     # names in every document of it, like the vault's people.
     run_people = batch_people(docs, tailoring.persona)
     knows = [*index.known(), *run_people.known]
-    # The extractor reads with the organizations the batch's structure names as known too
+    # The extractor reads with the organizations the batch's structure names (and the
+    # projects it names) as known too
     # ("Call w/ Jo Lee (Acme Corp)" in one note, jo@acme.example in another): the facts of
     # a note then reach the account on the first reading, not only on a second look.
     have = {name_key(e.name) for e in knows}
     reads = [*index.known(), *(KnownEntity(0, o, EntityKind.ORGANIZATION) for o in run_people.orgs
                                if name_key(o) not in have)]
+    # A project named after its account ("Acme Pilot") would take the account's short name.
+    firsts = {name_key(e.name).split()[0] for e in reads if name_key(e.name)}
+    reads += [KnownEntity(0, p, EntityKind.PROJECT) for p in dict.fromkeys(run_people.projects.values())
+              if name_key(p) not in have and name_key(p).split()[:1] != [] and name_key(p).split()[0] not in firsts]
     context = Context(known=index.known(),
                       glossary=dict(tailoring.glossary.terms) if tailoring.glossary else {},
                       persona=tailoring.persona)
