@@ -269,6 +269,7 @@ Date: Tue, 3 Mar 2026 10:00:00 +0000
 Hi Ada,
 
 Our fleet is 42 refrigerated trucks across our three depots.
+Average dwell at our main depot is three point two hours.
 I can send the route list later if you need it?
 
 Best,
@@ -299,6 +300,9 @@ def test_a_customers_our_is_a_fact_about_their_organization_in_the_sources_words
     assert line.startswith("[[Brightwater Foods|Our]] fleet is 42"), line  # a link over "Our"
     assert own_words(line).startswith("Our fleet is 42 refrigerated trucks across our three depots"), line
     assert not any("route list" in f for f in facts), facts  # "I" and a question: talk
+    # A figure said in words is a figure.
+    assert any(own_words(f).startswith("Average dwell at our main depot is three point two hours")
+               for f in facts), facts
 
 
 def test_the_owners_side_saying_we_stays_talk_and_an_unknown_speakers_we_waits():

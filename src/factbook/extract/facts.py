@@ -45,6 +45,13 @@ _STATUS = [
 ]
 _VALUE_WORDS = re.compile(r"\b(?:valu\w+|worth|price|pay|paid|for|total\w*|involv\w+|cost)\b", re.I)
 _QUANTITY = re.compile(r"\b\d[\d,.]*\s*(?:%|[a-zA-Z]{1,12}\b)")
+# A figure said in words, as a transcript writes speech: "three point two hours",
+# "six hundred thousand", "fifteen percent".
+_NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                r"eighty|ninety)")
+_SPOKEN_FIGURE = re.compile(rf"\b{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*(?:\s+point\s+{_NUMBER_WORD}\b|"
+                            rf"[\s-]+(?:percent|hundred|thousand|million|billion)\b)", re.I)
 _PER_SHARE = re.compile(r"^\s*(?:a|per|each)\b|^\s*(?:a|per) (?:share|unit)", re.I)
 
 
@@ -372,7 +379,7 @@ def _fact(draft: _Draft, drafts: list[_Draft], i: int, used: set[int],
     if when and (draft.sentence.table or len({v for v in values(plain(text)) if v.startswith("day:")}) > 1):
         when = None  # a table row, a line giving several days: as of its document
     # A quantity of any kind ("140 ms", "243,400 shares") makes a claim worth keeping.
-    quantity = bool(draft.figs) or bool(_QUANTITY.search(text))
+    quantity = bool(draft.figs) or bool(_QUANTITY.search(text)) or bool(_SPOKEN_FIGURE.search(text))
     if not (quantity or when or stance or event in _STRONG_EVENTS or draft.sentence.table or draft.own
             or (event and len(draft.subjects) >= 2)):
         return None
