@@ -208,10 +208,7 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],
     for sent in layout.sentences:
         if sent.heading:
             continue
-        who = speaker_of(sent.text, voice.speakers) if voice.speakers else None
-        if who or said_by[0] != sent.paragraph:
-            # A turn goes on until the next label; a paragraph without one is the sender's.
-            said_by = (sent.paragraph, who or voice.sender)
+        said_by = _turn(said_by, sent, voice)
         present = _present(names.spans.get(sent.index, []))
         words, labelled = _own_words(sent.text, present, mentions, voice)
         stripped = cl.strip_padding(words, _surfaces(present, mentions))
@@ -241,12 +238,7 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],
             subjects = _subjects(clause.text, present, mentions)
             if labelled and labelled not in subjects:
                 subjects.insert(0, labelled)
-            own = bool(sent.bullet and voice.about) and not _to_do(words) and \
-                (not subjects or _subjectless(words))
-            if own and voice.about not in subjects:
-                # A bullet of a note about one entity that names nothing, or opens without a
-                # subject of its own ("tried Acme's tool in 2025"), is about that entity.
-                subjects.insert(0, voice.about)
+            own = _note_subject(subjects, sent, words, voice)
             if not subjects and not (said_by[1] and only_we(plain(clause.text))):
                 continue
             draft = _Draft(clause.text, sent.text, sent, subjects, figures(clause.text), own=own,
@@ -264,6 +256,26 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],
         if present:
             context = (sent.paragraph, present)
     return drafts
+
+
+def _turn(said_by: tuple[int, str | None], sent: Sentence, voice: _Voice) -> tuple[int, str | None]:
+    """Who says `sent`: a turn goes on until the next speaker's label; a paragraph
+    without one is the sender's (paragraph, speaker)."""
+    who = speaker_of(sent.text, voice.speakers) if voice.speakers else None
+    if who or said_by[0] != sent.paragraph:
+        return sent.paragraph, who or voice.sender
+    return said_by
+
+
+def _note_subject(subjects: list[str], sent: Sentence, words: str, voice: _Voice) -> bool:
+    """Put the note's subject first in `subjects` and return True when `sent` is a bullet
+    of a note about one entity that names nothing, or opens without a subject of its own
+    ("tried Acme's tool in 2025"): the user's own record of that entity (not a to-do)."""
+    own = bool(sent.bullet and voice.about) and not _to_do(words) and \
+        (not subjects or _subjectless(words))
+    if own and voice.about not in subjects:
+        subjects.insert(0, voice.about)
+    return own
 
 
 _TO_DO = ACTION_VERBS | {"propose", "tell", "get", "give", "bring", "make", "find", "talk"}
