@@ -208,3 +208,12 @@ def test_meeting_notes_key_facts_are_taken_verbatim():
     signed = texts["Corvid Analytics signed a $2 million renewal with Pallas Freight Inc."]
     assert "Pallas Freight Inc" in signed.subjects and signed.figures == ["usd:2000000"]
     assert "The pilot covers three regions." in texts
+
+
+def test_an_html_tag_in_the_text_is_not_a_marked_name():
+    from factbook.extract.text import strip_markup
+
+    marked: list[str] = []
+    text = strip_markup("Orrin Mills said <script>x()</script> it bought <Tallow Creek Inc>.", marked)
+    assert marked == ["Tallow Creek Inc"]
+    assert "script" not in text and "Tallow Creek Inc" in text

@@ -149,3 +149,18 @@ def test_mbox_with_one_bad_message_keeps_the_others(tmp_path):
                     b"From y Mon Jan  1 00:00:00 2024\nFrom: a@b.example\nSubject: empty\n\n\n")
     [doc] = read_path(box)
     assert doc.path == f"{box}#1" and "approved" in doc.text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_text_not_binary(tmp_path, encoding):
+    path = tmp_path / "call notes.txt"
+    path.write_bytes("Harwick Ferries will add 12 vessels in 2027, Søren said.\n".encode(encoding))
+    [document] = read_path(path)
+    assert "Harwick Ferries will add 12 vessels in 2027, Søren said." in document.text
+
+
+def test_binary_with_many_nuls_is_still_binary(tmp_path):
+    path = tmp_path / "blob.txt"
+    path.write_bytes(bytes([0, 1, 2, 3, 0, 7, 0, 5]) * 64)
+    with pytest.raises(InputError, match="binary"):
+        read_path(path)

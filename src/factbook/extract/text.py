@@ -15,6 +15,8 @@ from factbook.extract.wording import unmarked
 
 # "<Acme Energy Inc>" names a company; "<ACME>", "<ACME.L>" is a ticker.
 _MARKUP = re.compile(r"<([^<>]{1,80})>")
+# What a tag has and a wire's marked name never does: attributes, a slash, quotes.
+_HTML_LIKE = re.compile(r'[=/"]')
 _TICKER = re.compile(r"^(?:[A-Z0-9.\-]{1,12}|[\w\-]{1,8}\.[\w.]{1,6})$")
 _DATELINE = re.compile(r"^\s*[A-Z][A-Z .'\-]{2,40}(?:, [A-Z][a-z]{2,8}\.? \d{1,2})?\s+-{1,2}\s+")
 _ISO_DATE_LINE = re.compile(r"^\s*\d{4}-\d{2}-\d{2}\s*$")
@@ -66,6 +68,8 @@ def strip_markup(text: str, marked: list[str]) -> str:
         inner = " ".join(match.group(1).split())
         if _TICKER.match(inner):
             return ""
+        if not inner[:1].isupper() or _HTML_LIKE.search(inner):
+            return ""  # an HTML tag (`<script>`, `</b>`, `<a href=…>`), not a marked name
         marked.append(inner)
         return inner
     text = _MARKUP.sub(repl, text)

@@ -66,6 +66,9 @@ def decode_text(path: Path, data: bytes) -> str:
             return clean_text(data.decode("utf-16"))
         except UnicodeDecodeError as exc:
             raise InputError(str(path), "is not valid UTF-16 text despite its byte-order mark") from exc
+    unmarked = _utf16_without_bom(data)
+    if unmarked is not None:
+        return clean_text(unmarked)
     if looks_binary(data):
         raise InputError(str(path), "is binary, not text")
     try:
@@ -73,6 +76,26 @@ def decode_text(path: Path, data: bytes) -> str:
     except UnicodeDecodeError as exc:
         text = _decode_cp1252(path, data, exc.start)
     return clean_text(text)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """The text of UTF-16 bytes saved without a byte-order mark (some Windows tools do),
+    told apart from binary by their NULs: nearly every other byte, on one side, in text
+    that decodes cleanly with no control characters. None when it is not that."""
+    head = data[:8192]
+    if len(head) < 4 or len(head) % 2:
+        return None
+    for encoding, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if zeros.count(0) < len(zeros) * 0.6:
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            return None
+        if any(ord(c) < 9 or 13 < ord(c) < 32 for c in text[:4096]):
+            return None
+        return text
+    return None
 
 
 def _decode_cp1252(path: Path, data: bytes, bad_at: int) -> str:
