@@ -50,7 +50,7 @@ def test_person_and_account_notes_carry_role_org_email_and_people(tmp_path):
 
 
 def test_a_newer_document_updates_a_person_and_a_fuller_title_stays(tmp_path: Path):
-    store = open_store(tmp_path)
+    store = open_store(tmp_path / "vault" / ".factbook")
     try:
         with store.transaction():
             entity = store.create_entity("Jo Quill", EntityKind.PERSON, "People/Jo Quill.md", date(2026, 1, 1))
