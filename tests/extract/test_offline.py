@@ -208,3 +208,12 @@ def test_meeting_notes_key_facts_are_taken_verbatim():
     signed = texts["Corvid Analytics signed a $2 million renewal with Pallas Freight Inc."]
     assert "Pallas Freight Inc" in signed.subjects and signed.figures == ["usd:2000000"]
     assert "The pilot covers three regions." in texts
+
+
+def test_a_product_named_after_its_company_is_no_name_of_the_company():
+    # "<Company> <Product>" after the company's own name: the company keeps its name.
+    result = extract("Harwick has come in hard on price. We pulled Harwick's latest price sheet. "
+                     "They tried Harwick StackView in 2023 and dropped it.")
+    company = names(result)["Harwick"]
+    assert company.kind is EntityKind.ORGANIZATION
+    assert "Harwick StackView" not in company.aliases
