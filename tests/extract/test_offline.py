@@ -220,11 +220,11 @@ def test_a_product_named_after_its_company_is_no_name_of_the_company():
 
 
 def test_a_parenthesis_defines_an_acronym_never_a_product_name():
-    # "Harwick (StackView)" names the product the company sells; "(HDS)" defines a short name.
+    # "Harwick (DockView)" names the product the company sells; "(HDS)" defines a short name.
     from factbook.extract.mentions import Candidate
     from factbook.extract.names import _note_cues
     product, acronym, mixed = Candidate("Harwick"), Candidate("Harwick Data Systems"), Candidate("Price Waterhouse")
-    _note_cues(product, "incumbent is ", " (StackView) at two sites")
+    _note_cues(product, "incumbent is ", " (DockView) at two sites")
     _note_cues(acronym, "", " (HDS) said")
     _note_cues(mixed, "", " (PwC) said")
     assert not any(c.startswith("defines:") for c in product.cues)
