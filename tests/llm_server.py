@@ -199,6 +199,8 @@ class _Handler(BaseHTTPRequestHandler):
 def _refusal(dialect: str, response_format: dict[str, Any]) -> tuple[int, bytes] | None:
     """(status, body) when the dialect refuses this response_format, else None."""
     kind = response_format.get("type")
+    if not response_format:
+        return None  # free text: every server takes it
     if dialect == "llama-cpp-python":
         if kind == "json_object" and isinstance(response_format.get("schema"), dict):
             return None

@@ -192,10 +192,12 @@ PIPELINE = """# Pipeline review — 2026-04-06
 """
 
 
-def test_a_table_row_is_one_line_in_the_tables_words(tmp_path):
+def test_a_table_rows_cells_are_one_line_each_in_the_tables_words(tmp_path):
     root = build(tmp_path, {"pipeline.md": PIPELINE})
     facts = [own_words(f) for f in section(note(root, "Harlow Bakeries"), "Key Facts")]
-    assert any("stage: 2 – Discovery; amount: $90k ARR; close: Jun 30" in f for f in facts), facts
+    for cell in ("stage: 2 – Discovery", "amount: $90k ARR", "close: Jun 30"):
+        assert sum(cell in f for f in facts) == 1, (cell, facts)
+    assert not any("Discovery; amount" in f for f in facts), facts  # different things: apart
     assert not any("May 15" in f for f in facts)  # struck out in the table
     # The label is the subject: cut from the line, which sits on the account's note.
     assert "Pilot order form sent to procurement on April 3." in facts, facts
@@ -216,3 +218,107 @@ def test_a_newer_tables_row_updates_the_older_which_keeps_its_documents_date(tmp
     facts, history = section(text, "Key Facts"), section(text, "History")
     assert any("stage: 3 – Proposal" in f for f in facts), facts
     assert any(h.startswith("2026-04-06: ") and "stage: 2 – Discovery" in h for h in history), history
+
+
+SAME_AMOUNT_PIPELINE = """# Pipeline review — 2026-05-11
+
+| Account | Stage | Amount | Close |
+|---|---|---|---|
+| Harlow Bakeries Ltd | 4 – Negotiation | $90k ARR | Jun 30 |
+"""
+
+
+def test_a_later_tables_same_amount_cites_the_earlier_and_its_new_stage_updates(tmp_path):
+    root = build(tmp_path, {"pipeline.md": PIPELINE, "later.md": SAME_AMOUNT_PIPELINE})
+    text = note(root, "Harlow Bakeries")
+    facts, history = section(text, "Key Facts"), section(text, "History")
+    amount = [f for f in facts if "$90k ARR" in f]
+    assert len(amount) == 1 and amount[0].count("[[") >= 2, facts  # one line, two sources
+    assert any("stage: 4 – Negotiation" in f for f in facts), facts
+    assert any("stage: 2 – Discovery" in h for h in history), history
+
+
+CALL_NOTES = """Call w/ Mira Holt + Teo Brandt (Verlund Shipping GmbH) - 03.03.2026, 15:00 CET
+
+- tried Harrowgate Systems' planner at Linz in 2024, dropped it after 3 months
+- must-haves: EU hosting, German UI, interface to their ERP
+- budget: nothing before the Q3 planning round.
+- Teo: send the ERP interface spec
+"""
+
+
+def test_a_headingless_call_notes_bullets_are_about_the_organization_its_first_line_names(tmp_path):
+    root = build(tmp_path, {"verlund call.txt": CALL_NOTES})
+    facts = [own_words(f) for f in section(note(root, "Verlund Shipping"), "Key Facts")]
+    # A bullet that opens without a subject is the account's, even when it names another.
+    assert any(f.startswith("tried Harrowgate") or f.startswith("Tried Harrowgate") for f in facts), facts
+    # A requirement is a fact without a figure; the note's lower-case label stays as written.
+    assert any(f.startswith("must-haves: EU hosting") for f in facts), facts
+    assert any(f.startswith("budget: nothing before") for f in facts), facts
+    # A to-do is a task, not a fact.
+    assert not any("interface spec" in f for f in facts), facts
+
+
+# A customer's "we"/"our" is a statement about the customer's organization: the words stay
+# the source's, "our" becomes a link over them; the seller's own "we" stays talk.
+CUSTOMER_MAIL = """From: Lena Park <lena.park@brightwater-foods.example>
+To: Ada Stone <ada@sellerco.example>
+Subject: Fleet numbers for the quote
+Date: Tue, 3 Mar 2026 10:00:00 +0000
+
+Hi Ada,
+
+Our fleet is 42 refrigerated trucks across our three depots.
+Average dwell at our main depot is three point two hours.
+I can send the route list later if you need it?
+
+Best,
+Lena Park
+Head of Logistics | Brightwater Foods
+"""
+
+OWN_MAIL = """From: Ada Stone <ada@sellerco.example>
+To: Lena Park <lena.park@brightwater-foods.example>
+Subject: Re: Fleet numbers for the quote
+Date: Wed, 4 Mar 2026 09:00:00 +0000
+
+Hi Lena,
+
+We can price 42 trucks at $310 per truck per month for Brightwater Foods.
+
+Ada Stone
+Account Executive | SellerCo
+"""
+
+
+def test_a_customers_our_is_a_fact_about_their_organization_in_the_sources_words(tmp_path):
+    root = build(tmp_path, {"fleet.eml": CUSTOMER_MAIL})
+    text = note(root, "Brightwater Foods")
+    facts = section(text, "Key Facts")
+    line = next((f for f in facts if "42 refrigerated trucks" in f), None)
+    assert line is not None, facts
+    assert line.startswith("[[Brightwater Foods|Our]] fleet is 42"), line  # a link over "Our"
+    assert own_words(line).startswith("Our fleet is 42 refrigerated trucks across our three depots"), line
+    assert not any("route list" in f for f in facts), facts  # "I" and a question: talk
+    # A figure said in words is a figure.
+    assert any(own_words(f).startswith("Average dwell at our main depot is three point two hours")
+               for f in facts), facts
+
+
+def test_the_owners_side_saying_we_stays_talk_and_an_unknown_speakers_we_waits():
+    from factbook.extract.voice import speak_for_orgs
+    from factbook.models import EntityKind, Extraction, Fact, Mention
+    from factbook.persona import Persona
+
+    me = Persona(name="Ada Stone", company="SellerCo")
+    mentions = [Mention("Brightwater Foods", EntityKind.ORGANIZATION),
+                Mention("Lena Park", EntityKind.PERSON, org="Brightwater Foods"),
+                Mention("Tom Reyes", EntityKind.PERSON, org="SellerCo"),
+                Mention("Ola Berg", EntityKind.PERSON)]
+    facts = [Fact("We can price 42 trucks for Brightwater Foods.", ["Brightwater Foods"], voice="Tom"),
+             Fact("Our fleet is 42 trucks.", [], voice="Lena Park"),
+             Fact("Our yard has 12 doors.", [], voice="Ola Berg")]
+    out = speak_for_orgs(Extraction(mentions=mentions, facts=facts), me, keep_unknown=True).facts
+    assert [f.subjects for f in out] == [["Brightwater Foods"], ["Ola Berg"]], out
+    assert out[0].voice is None and out[1].voice == "Ola Berg"  # the vault may know Ola's company
+    assert not any("price" in f.text for f in out)

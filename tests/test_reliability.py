@@ -168,7 +168,7 @@ def _qbr_vault(cli, vault, tmp_path) -> tuple[Path, Path, Path]:
     _ok(cli("ingest", docs, "--vault", vault))
     acc = vault / ACCOUNT
     src = next((vault / "Sources" / "2026").glob("*.md"))
-    text = re.sub(r"^- Northwind Logistics will move 40% of its fleet[^(]*",
+    text = re.sub(r"^- (?:\[\[)?Northwind Logistics(?:\]\])? will move 40% of its fleet[^(]*",
                   "- MY WORDS: fleet move is 40% by September ", acc.read_text("utf-8"), flags=re.M)
     acc.write_text(text, encoding="utf-8")
     s = re.sub(r"^- \[ \] (Send the revised.*📅 2026-03-11)", r"- [x] \1 ✅ 2026-03-10",

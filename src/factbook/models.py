@@ -132,6 +132,9 @@ class Fact:
     stance: str | None = None
     deal: Deal | None = None
     confidence: float = 1.0
+    # Who says "we"/"our" in it (a speaker or sender): their organization is what those
+    # words mean, once people are known (extract/voice.py); None for any other fact.
+    voice: str | None = None
 
 
 @dataclass

@@ -17,8 +17,10 @@ from factbook.errors import FactbookError, InputError, LLMError
 from factbook.extract.base import Extractor
 from factbook.extract.evidence import RunPeople, batch_people, with_people
 from factbook.extract.structured import merge_structured
+from factbook.extract.voice import speak_for_orgs
 from factbook.glossary import Glossary, canonical_mentions, load_aliases
-from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
+from factbook.models import Context, Document, DocumentKind, EntityKind, Extraction, KnownEntity
+from factbook.resolve.names import name_key
 from factbook.outputs import OutputSettings, RunOutputs, write_outputs
 from factbook.persona import Persona, learn_colleagues, personalize
 from factbook.profiles import Profile, apply_profile, profile_for
@@ -414,6 +416,7 @@ def _tailored(doc: Document, extraction: Extraction, tailoring: Tailoring,
     extraction = with_people(doc, extraction, tailoring.persona, known,
                              run.domains if run else None, run.projects if run else None,
                              run.orgs if run else None)
+    extraction = speak_for_orgs(extraction, tailoring.persona, keep_unknown=True)
     extraction = personalize(doc, extraction, tailoring.persona)
     extraction = merge_structured(doc, extraction, tailoring.persona)
     return apply_profile(extraction, profile)
@@ -430,6 +433,17 @@ def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityInde
     # names in every document of it, like the vault's people.
     run_people = batch_people(docs, tailoring.persona)
     knows = [*index.known(), *run_people.known]
+    # The extractor reads with the organizations the batch's structure names (and the
+    # projects it names) as known too
+    # ("Call w/ Jo Lee (Acme Corp)" in one note, jo@acme.example in another): the facts of
+    # a note then reach the account on the first reading, not only on a second look.
+    have = {name_key(e.name) for e in knows}
+    reads = [*index.known(), *(KnownEntity(0, o, EntityKind.ORGANIZATION) for o in run_people.orgs
+                               if name_key(o) not in have)]
+    # A project named after its account ("Acme Pilot") would take the account's short name.
+    firsts = {name_key(e.name).split()[0] for e in reads if name_key(e.name)}
+    reads += [KnownEntity(0, p, EntityKind.PROJECT) for p in dict.fromkeys(run_people.projects.values())
+              if name_key(p) not in have and name_key(p).split()[:1] != [] and name_key(p).split()[0] not in firsts]
     context = Context(known=index.known(),
                       glossary=dict(tailoring.glossary.terms) if tailoring.glossary else {},
                       persona=tailoring.persona)
@@ -439,7 +453,7 @@ def _extract_batch(docs: list[Document], extractor: Extractor, index: EntityInde
             return doc, None, None
         profile = profile_for(doc, tailoring.profiles)
         try:
-            extraction = extractor.extract(doc, replace(context, profile=profile))
+            extraction = extractor.extract(doc, replace(context, profile=profile, known=reads))
             return doc, _tailored(doc, extraction, tailoring, profile, knows, run_people), None
         except LLMError as exc:
             if exc.fatal:  # unreachable server, rejected key: the whole run stops, one line

@@ -233,3 +233,25 @@ def test_a_refused_dialect_is_not_offered_again_in_the_run():
         llm.extract(doc(ARTICLE + "\n\nNext.", path="b.txt"), Context())
         assert [r.json["response_format"]["type"] for r in server.requests] == \
             ["json_schema", "json_object", "json_object"]
+
+
+def test_answers_beyond_extraction_are_negotiated_and_bounded_too():
+    """ask, a brief's prose and reply drafts use the extractor's transport: on
+    llama-cpp-python the JSON answer comes back through json_object + schema, and every
+    request, free text included, carries max_tokens."""
+    from factbook.extract.llm import chat_completer
+
+    schema = {"type": "json_schema", "json_schema": {"name": "reply", "schema": {
+        "type": "object", "properties": {"reply": {"type": "string"}}, "required": ["reply"]}}}
+    with FakeLLMServer("llama-cpp-python") as server:
+        server.script(Reply(), Reply(content='{"reply": "Thanks, Dana."}'),
+                      Reply(content="A short brief."))
+        chat = chat_completer(LLMSettings(model="m", base_url=server.base_url,
+                                          max_output_tokens=300), "the reply draft")
+        messages = [{"role": "user", "content": "Draft a reply."}]
+        assert chat(messages, schema) == '{"reply": "Thanks, Dana."}'
+        assert chat(messages, None) == "A short brief."
+        sent = [r.json for r in server.requests]
+    assert sent[1]["response_format"]["type"] == "json_object"
+    assert "response_format" not in sent[2]
+    assert all(body["max_tokens"] == 300 for body in sent)

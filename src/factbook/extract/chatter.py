@@ -28,6 +28,11 @@ _GREETING = re.compile(r"^\s*(?:hi|hello|hey|thanks|thank you|cheers|best|regard
                        r"[A-Z][a-z]+)[\s,.!]*)?$", re.I)
 
 
+# "Thanks all, great session!": thanks that open a line, whatever follows.
+_THANKS = re.compile(r"^\s*(?:many )?(?:thanks|thank you)(?:\s+(?:all|everyone|again|so much|a lot|team))?"
+                     r"\s*[,.!]", re.I)
+
+
 def cut_debris(text: str, speakers: tuple[str, ...] = ()) -> str:
     """`text` without a leading timestamp or speaker label: cut, never reworded. A label
     is a speaker's when it is one of `speakers`, "Speaker N", or a full name that the
@@ -37,6 +42,23 @@ def cut_debris(text: str, speakers: tuple[str, ...] = ()) -> str:
     if m and _is_speaker(m.group("label"), speakers):
         text = text[m.end():]
     return text
+
+
+def speaker_of(text: str, speakers: tuple[str, ...] = ()) -> str | None:
+    """The speaker whose label opens `text` (after any timestamp), else None."""
+    m = _LABEL.match(_STAMP.sub("", text, count=1))
+    return m.group("label") if m and _is_speaker(m.group("label"), speakers) else None
+
+
+_WE = re.compile(r"(?<![\w'’])(?:we|we're|we've|we'll|we'd|our|ours|us)(?![\w'’])", re.I)
+
+
+def only_we(text: str) -> bool:
+    """True when the first-person words of `text` are all plural ("we", "our", "us"):
+    a speaker talking for their organization, not about themselves or to the listener."""
+    text = text.replace("’", "'")
+    found = [m.group(0) for m in _PERSON.finditer(text) if m.group(0) != "US"]
+    return bool(found) and all(_WE.fullmatch(w) for w in found)
 
 
 def _is_speaker(label: str, speakers: tuple[str, ...]) -> bool:
@@ -60,7 +82,7 @@ def talk_kind(text: str, reported: bool = False) -> str | None:
         return "question"
     if _HEADER.match(text):
         return "header"
-    if _GREETING.match(text):
+    if _GREETING.match(text) or _THANKS.match(text):
         return "greeting"
     label = _LABEL.match(text)
     if _SPEAKER_N.search(text) or (label and _is_speaker(label.group("label"), ())):

@@ -199,12 +199,15 @@ def _antecedent(before: str, mentioned: list[str]) -> str | None:
     return None
 
 
+_LOWER_LABEL = re.compile(r"[a-z][\w+/-]*(?: [\w+/-]+)?:\s")
+
+
 def _tidy(text: str) -> str:
     text = re.sub(r"\(\s*\)", "", text)
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     text = re.sub(r"\s{2,}", " ", text).strip(" ,;:-–—")
-    if text and text[0].islower():
-        text = text[0].upper() + text[1:]
+    if text and text[0].islower() and not _LOWER_LABEL.match(text):
+        text = text[0].upper() + text[1:]  # a note's "budget: none before Q1" stays as written
     if text and text[-1] not in ".!?\"”'’)":
         text += "."
     return text

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from factbook.extract import claims as cl
-from factbook.extract.chatter import cut_debris, label_of, talk_kind
+from factbook.extract.chatter import cut_debris, label_of, only_we, speaker_of, talk_kind
+from factbook.extract.commitments import ACTION_VERBS
 from factbook.extract.figures import Figure, figures, referred_date, values
 from factbook.extract.names import NameFinding
 from factbook.extract.text import Layout, Sentence, split_sentences
@@ -44,6 +45,13 @@ _STATUS = [
 ]
 _VALUE_WORDS = re.compile(r"\b(?:valu\w+|worth|price|pay|paid|for|total\w*|involv\w+|cost)\b", re.I)
 _QUANTITY = re.compile(r"\b\d[\d,.]*\s*(?:%|[a-zA-Z]{1,12}\b)")
+# A figure said in words, as a transcript writes speech: "three point two hours",
+# "six hundred thousand", "fifteen percent".
+_NUMBER_WORD = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                r"eighty|ninety)")
+_SPOKEN_FIGURE = re.compile(rf"\b{_NUMBER_WORD}(?:[\s-]+{_NUMBER_WORD})*(?:\s+point\s+{_NUMBER_WORD}\b|"
+                            rf"[\s-]+(?:percent|hundred|thousand|million|billion)\b)", re.I)
 _PER_SHARE = re.compile(r"^\s*(?:a|per|each)\b|^\s*(?:a|per) (?:share|unit)", re.I)
 
 
@@ -55,26 +63,38 @@ class _Draft:
     subjects: list[str]
     figs: list[Figure] = field(default_factory=list)
     inherited: list[str] = field(default_factory=list)
+    own: bool = False  # a bullet of a note about its one subject: the user's own record
+    voice: str | None = None  # who says it (a speaker's label, an e-mail's one sender)
 
 
 def extract_facts(layout: Layout, names: NameFinding, anchor: date | None,
                   speakers: tuple[str, ...] = (), about: str | None = None,
-                  reported: bool = False) -> list[Fact]:
-    """The facts of one document, deals first, at most MAX_FACTS. `speakers` are the
+                  reported: bool = False, sender: str | None = None) -> list[Fact]:
+    """The facts of one document, deals first, at most MAX_FACTS, then a table's cells
+    (each a value the document records, however short). `speakers` are the
     people whose "Name:" labels open lines of talk; `about` is the mention a note is
-    about (extract/subject.py): its bullets that name no entity are facts about it."""
+    about (extract/subject.py): its bullets that name no entity are facts about it;
+    `sender` writes the words no label gives to a speaker (an e-mail's one author). A
+    statement a speaker or the sender makes for their side ("our dwell time is 3.2 hours")
+    is kept with `Fact.voice` set, for extract/voice.py to say whose "our" it is."""
     mentions = {m.name: m for m in names.mentions}
     drafts = _drafts(layout, names, mentions, _Voice(speakers, about if about in mentions else None,
-                                                 reported))
+                                                 reported, sender))
     facts: list[Fact] = []
+    cells: list[Fact] = []  # a table's cells: the document's own record, kept whole
     used_amounts: set[int] = set()
     seen_figures: dict[str, list[str]] = {}
     for i, draft in enumerate(drafts):
-        if i in used_amounts or talk_kind(plain(draft.text), reported):
-            continue  # a question, a greeting, first- or second-person talk: not a fact
+        kind = talk_kind(plain(draft.text), reported)
+        # "Our dwell time is 3.2 hours" said by a customer is about their organization:
+        # kept with who said it (extract/voice.py links "our"); other talk is not a fact.
+        voiced = kind == "person" and draft.voice is not None and only_we(plain(draft.text))
+        if i in used_amounts or (kind and not voiced) or not (draft.subjects or voiced):
+            continue
         fact = _fact(draft, drafts, i, used_amounts, mentions, anchor)
         if fact is None:
             continue
+        fact.voice = draft.voice if voiced else None
         for token in fact.figures:
             if not token.startswith("pct:"):
                 earlier = seen_figures.setdefault(token, [])
@@ -83,11 +103,11 @@ def extract_facts(layout: Layout, names: NameFinding, anchor: date | None,
                     fact.subjects.extend(extra)
                     fact.text = _with_context(fact.text, extra)
                 earlier.extend(s for s in fact.subjects if s not in earlier)
-        facts.append(fact)
+        (cells if draft.sentence.table else facts).append(fact)
     facts = _dedupe(facts)
     deals = [f for f in facts if f.deal]
     rest = [f for f in facts if not f.deal]
-    return (deals + rest)[:MAX_FACTS]
+    return (deals + rest)[:MAX_FACTS] + _dedupe(cells)
 
 
 def stated_facts(document: Document, names: NameFinding, about: str | None = None) -> list[Fact]:
@@ -151,6 +171,7 @@ class _Voice:
     speakers: tuple[str, ...] = ()
     about: str | None = None
     reported: bool = False  # a story that reports others' words, not a conversation
+    sender: str | None = None  # who writes the document's own words (an e-mail's one author)
 
 
 def _own_words(text: str, present: list[str], mentions: dict[str, Mention],
@@ -183,9 +204,11 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],
     drafts: list[_Draft] = []
     focus: str | None = None
     context: tuple[int, list[str]] = (-1, [])
+    said_by: tuple[int, str | None] = (-1, voice.sender)
     for sent in layout.sentences:
         if sent.heading:
             continue
+        said_by = _turn(said_by, sent, voice)
         present = _present(names.spans.get(sent.index, []))
         words, labelled = _own_words(sent.text, present, mentions, voice)
         stripped = cl.strip_padding(words, _surfaces(present, mentions))
@@ -215,11 +238,11 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],
             subjects = _subjects(clause.text, present, mentions)
             if labelled and labelled not in subjects:
                 subjects.insert(0, labelled)
-            if not subjects and sent.bullet and voice.about:
-                subjects = [voice.about]  # a bullet of a note about one entity
-            if not subjects:
+            own = _note_subject(subjects, sent, words, voice)
+            if not subjects and not (said_by[1] and only_we(plain(clause.text))):
                 continue
-            draft = _Draft(clause.text, sent.text, sent, subjects, figures(clause.text))
+            draft = _Draft(clause.text, sent.text, sent, subjects, figures(clause.text), own=own,
+                           voice=said_by[1])
             para, earlier = context
             money_figs = [f for f in draft.figs if not f.token.startswith("pct:")]
             # A sentence that goes on about what the one before named is about all of it.
@@ -233,6 +256,44 @@ def _drafts(layout: Layout, names: NameFinding, mentions: dict[str, Mention],
         if present:
             context = (sent.paragraph, present)
     return drafts
+
+
+def _turn(said_by: tuple[int, str | None], sent: Sentence, voice: _Voice) -> tuple[int, str | None]:
+    """Who says `sent`: a turn goes on until the next speaker's label; a paragraph
+    without one is the sender's (paragraph, speaker)."""
+    who = speaker_of(sent.text, voice.speakers) if voice.speakers else None
+    if who or said_by[0] != sent.paragraph:
+        return sent.paragraph, who or voice.sender
+    return said_by
+
+
+def _note_subject(subjects: list[str], sent: Sentence, words: str, voice: _Voice) -> bool:
+    """Put the note's subject first in `subjects` and return True when `sent` is a bullet
+    of a note about one entity that names nothing, or opens without a subject of its own
+    ("tried Acme's tool in 2025"): the user's own record of that entity (not a to-do)."""
+    own = bool(sent.bullet and voice.about) and not _to_do(words) and \
+        (not subjects or _subjectless(words))
+    if own and voice.about not in subjects:
+        subjects.insert(0, voice.about)
+    return own
+
+
+_TO_DO = ACTION_VERBS | {"propose", "tell", "get", "give", "bring", "make", "find", "talk"}
+
+
+def _subjectless(text: str) -> bool:
+    """True for a note's line that opens without a subject: a lower-case word ("tried
+    Acme's tool", "budget: none before Q1")."""
+    return bool(re.match(r"[a-z]", plain(text).lstrip(" *_\"'“")))
+
+
+def _to_do(text: str) -> bool:
+    """True for a note's line that is a to-do ("send the spec", "Jo: propose dates")."""
+    text = plain(text).lstrip(" *_\"'“")
+    if label_of(text):
+        text = text.split(":", 1)[1]
+    words = text.split()
+    return bool(words) and words[0].lower() in _TO_DO
 
 
 def _main_org(found: list[Mention]) -> str | None:
@@ -330,8 +391,8 @@ def _fact(draft: _Draft, drafts: list[_Draft], i: int, used: set[int],
     if when and (draft.sentence.table or len({v for v in values(plain(text)) if v.startswith("day:")}) > 1):
         when = None  # a table row, a line giving several days: as of its document
     # A quantity of any kind ("140 ms", "243,400 shares") makes a claim worth keeping.
-    quantity = bool(draft.figs) or bool(_QUANTITY.search(text))
-    if not (quantity or when or stance or event in _STRONG_EVENTS
+    quantity = bool(draft.figs) or bool(_QUANTITY.search(text)) or bool(_SPOKEN_FIGURE.search(text))
+    if not (quantity or when or stance or event in _STRONG_EVENTS or draft.sentence.table or draft.own
             or (event and len(draft.subjects) >= 2)):
         return None
     if cl.is_commentary(text) and not quantity:

@@ -34,7 +34,7 @@ from factbook.extract.llm_schema import (
 )
 from factbook.extract.llm_settings import OPENAI_BASE_URL, LLMSettings  # noqa: F401 - re-exported
 from factbook.extract.llm_transport import (
-    Bounds, CallFailure, CallStats, Endpoint, ProtocolMemory, RetryPolicy,
+    Bounds, CallFailure, CallStats, Endpoint, ProtocolMemory, RetryPolicy, send_openai,
 )
 from factbook.models import Context, Document, DocumentKind, Extraction, KnownEntity
 
@@ -354,3 +354,34 @@ def _api_error(failure: CallFailure, settings: LLMSettings, path: str,
                              "ollama, or auto)")
     return LLMError(f"{path}: the LLM server at {host} failed (HTTP {status or '?'}: {detail}) "
                     f"after {settings.retries} retries")
+
+
+Chat = Callable[[list[dict[str, str]], "dict[str, Any] | None"], str]
+
+
+def chat_completer(settings: LLMSettings, what: str = "the answer") -> Chat:
+    """`chat(messages, response_format)` → the reply text, for answers other than
+    extraction (ask, a brief's prose, a reply draft): the same negotiated structured-output
+    dialect, `max_tokens`, timeout and retry rules as the extractor's calls.
+    `response_format` is in the json_schema dialect, or None for free text. A failed call
+    raises LLMError, naming `what` was being written."""
+    bounds = Bounds(settings.output_tokens, settings.call_timeout_s, _context_tokens(settings))
+    policy = RetryPolicy(settings.retries, settings.timeout_retries)
+    client = make_client(settings, retries=0)
+    endpoint = Endpoint(client, settings.endpoint, settings.structured_output, bounds, policy)
+
+    def chat(messages: list[dict[str, str]], response_format: dict[str, Any] | None) -> str:
+        request: dict[str, Any] = {"model": settings.model, "messages": messages}
+        if settings.temperature is not None:
+            request["temperature"] = settings.temperature
+        try:
+            if response_format is not None:
+                reply = endpoint.call({**request, "response_format": response_format}, CallStats())
+            else:
+                free = {**request, "max_tokens": bounds.max_tokens}
+                reply = policy.run(lambda: send_openai(client, free, bounds.timeout_s),
+                                   lambda failure, wait: None)
+        except CallFailure as failure:
+            raise _api_error(failure, settings, what, endpoint.protocol is None) from None
+        return reply.content
+    return chat

@@ -59,8 +59,10 @@ class OfflineExtractor:
             names.mentions.append(about)
         speakers = tuple(dict.fromkeys((*document.participants, *document.authors)))
         reported = document.kind in (DocumentKind.ARTICLE, DocumentKind.WEB, DocumentKind.PDF)
+        sender = document.authors[0] if document.kind is DocumentKind.EMAIL and \
+            len(document.authors) == 1 else None
         facts = extract_facts(page, names, document.date, speakers, about.name if about else None,
-                              reported)
+                              reported, sender)
         if document.kind is DocumentKind.MEETING_NOTES:
             facts = stated_facts(document, names, about.name if about else None) + facts
         subjects = {s for f in facts for s in f.subjects}

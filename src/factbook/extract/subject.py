@@ -85,14 +85,22 @@ def _from_title(document: Document) -> tuple[str, EntityKind | None] | None:
 
 
 def _named_in_heading(document: Document, mentions: list[Mention]) -> Mention | None:
-    """The one mention a Markdown note's first heading names ("# Weekly sync with Acme")."""
+    """The one mention a note's first heading names ("# Weekly sync with Acme"); in a note
+    without a heading, its first line's ("Call w/ Jo Lee + Sam Ito (Acme Corp) - 22.09."):
+    the one organization or project it names, however many people it lists."""
     heading = _HEADING.search(document.text[:2000])
-    if heading is None:
-        return None
-    line = heading.group(1)
+    if heading is not None:
+        line = heading.group(1)
+    else:
+        line = next((l for l in document.text[:2000].splitlines() if l.strip()), "")
+        if line.lstrip().startswith(("-", "*", "|", ">")):
+            return None
     named = [m for m in mentions if any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", line)
                                         for n in (m.name, *m.aliases) if n)]
-    return named[0] if len(named) == 1 else None
+    if len(named) == 1:
+        return named[0]
+    things = [m for m in named if m.kind is not EntityKind.PERSON]
+    return things[0] if heading is None and len(things) == 1 else None
 
 
 def _known(name: str, mentions: list[Mention]) -> Mention | None:

@@ -187,9 +187,11 @@ _STRUCK = re.compile(r"~~[^~]*~~")
 
 
 def tables_as_lines(body: str) -> str:
-    """Markdown tables as one bullet per row, in the table's words: the row's first cell,
-    then each other cell after its column's heading ("Acme — stage: 2 – Discovery;
-    amount: $90k ARR"). Struck-out text (~~old~~) and cells that are talk are left out."""
+    """Markdown tables as one bullet per cell, in the table's words: the row's first cell,
+    then the cell after its column's heading ("Acme — stage: 2 – Discovery", "Acme —
+    amount: $90k ARR"). A row's cells say different things: one claim each, so that the
+    same amount in a later table cites the earlier and a new stage updates the old one.
+    Struck-out text (~~old~~) and cells that are talk are left out."""
     from factbook.extract.chatter import talk_kind  # chatter needs nothing from here
 
     lines = body.split("\n")
@@ -206,8 +208,8 @@ def tables_as_lines(body: str) -> str:
         while i < len(lines) and (row := _TABLE_ROW.match(lines[i])):
             cells = [_cell(c) for c in row.group(1).split("|")]
             rest = [f"{n}: {c}" for n, c in zip(names[1:], cells[1:]) if c and not talk_kind(c)]
-            if cells and cells[0] and rest:
-                out.append(f"- {cells[0]} — {'; '.join(rest)}")
+            if cells and cells[0]:
+                out.extend(f"- {cells[0]} — {cell}" for cell in rest)
             i += 1
         out.append("")
     return "\n".join(out)

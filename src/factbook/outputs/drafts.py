@@ -134,19 +134,17 @@ REPLY_FORMAT = {"type": "json_schema", "json_schema": {
 
 def llm_composer(settings: Any) -> Composer:
     """A `Composer` that asks the configured OpenAI-compatible model (LLMSettings) for the
-    reply. A failed call raises `FactbookError`: the draft is then written without prose."""
-    from factbook.extract.llm import make_client
+    reply, bounded and negotiated like the extractor's calls. A failed call raises
+    `FactbookError`: the draft is then written without prose."""
+    from factbook.extract.llm import chat_completer
 
-    client = make_client(settings)
-    extra = {"temperature": settings.temperature} if settings.temperature is not None else {}
+    chat = chat_completer(settings, "the reply draft")
 
     def compose(request: DraftRequest) -> str:
         try:
-            response = client.chat.completions.create(
-                model=settings.model, messages=draft_messages(request), response_format=REPLY_FORMAT,
-                **extra)
-            content = (response.choices[0].message.content or "") if response.choices else ""
-            return str(json.loads(content)["reply"])
-        except Exception as exc:  # SDK, transport and malformed answers alike
+            return str(json.loads(chat(draft_messages(request), REPLY_FORMAT))["reply"])
+        except FactbookError:
+            raise
+        except Exception as exc:  # a malformed answer
             raise FactbookError(f"the LLM could not draft a reply ({type(exc).__name__})") from exc
     return compose

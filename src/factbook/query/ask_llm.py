@@ -120,25 +120,15 @@ def grounded(sentence: str, cited: list[Evidence]) -> bool:
 
 def chat_completer(settings) -> Complete:
     """`complete(system, user, response_format)` over the configured OpenAI-compatible
-    endpoint (`settings` are the LLM extractor's `LLMSettings`; its client is reused)."""
-    import openai
+    endpoint (`settings` are the LLM extractor's `LLMSettings`), bounded and negotiated
+    like the extractor's calls."""
+    from factbook.extract.llm import chat_completer as llm_chat
 
-    from factbook.extract.llm import make_client
-
-    client = make_client(settings)
+    chat = llm_chat(settings, "the answer")
 
     def complete(system: str, user: str, response_format: dict) -> str:
-        extra = {} if settings.temperature is None else {"temperature": settings.temperature}
-        try:
-            reply = client.chat.completions.create(
-                model=settings.model, response_format=response_format, **extra,
-                messages=[{"role": "system", "content": system},
-                          {"role": "user", "content": user}])
-        except openai.OpenAIError as exc:
-            raise FactbookError(f"the LLM could not answer ({exc})",
-                                hint="check FACTBOOK_LLM_BASE_URL and FACTBOOK_LLM_MODEL, "
-                                     "or ask with --offline") from exc
-        return reply.choices[0].message.content or ""
+        return chat([{"role": "system", "content": system},
+                     {"role": "user", "content": user}], response_format)
     return complete
 
 

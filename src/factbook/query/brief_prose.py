@@ -50,22 +50,12 @@ def write_prose(result: Brief, complete: Complete) -> str:
 
 def chat_completer(settings) -> Complete:
     """`complete(system, user)` over the configured OpenAI-compatible chat endpoint
-    (`settings` are the LLM extractor's `LLMSettings`)."""
-    import openai
+    (`settings` are the LLM extractor's `LLMSettings`), bounded like the extractor's calls."""
+    from factbook.extract.llm import chat_completer as llm_chat
 
-    from factbook.extract.llm import make_client
-
-    client = make_client(settings)
+    chat = llm_chat(settings, "the brief")
 
     def complete(system: str, user: str) -> str:
-        extra = {} if settings.temperature is None else {"temperature": settings.temperature}
-        try:
-            reply = client.chat.completions.create(
-                model=settings.model, **extra,
-                messages=[{"role": "system", "content": system},
-                          {"role": "user", "content": user}])
-        except openai.OpenAIError as exc:
-            raise FactbookError(f"the LLM could not write the brief ({exc})",
-                                hint="check FACTBOOK_LLM_BASE_URL and FACTBOOK_LLM_MODEL") from exc
-        return reply.choices[0].message.content or ""
+        return chat([{"role": "system", "content": system},
+                     {"role": "user", "content": user}], None)
     return complete

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from factbook.extract.voice import speak_for_orgs, speaker
 from factbook.extract.wording import linked, words_of_links
 from factbook.models import Document, EntityKind, Extraction, Fact, KnownEntity, Mention
 from factbook.resolve.entities import EntityIndex
@@ -105,6 +106,8 @@ class Merger:
         """Resolve a stored document's mentions, link them, and merge its facts; returns
         the entity id of each mention. Merging a document's facts again adds only what is
         new: a fact it already cites stays as it is."""
+        if any(f.voice for f in extraction.facts):
+            self._speakers_orgs(extraction)
         mentions = self.wanted(extraction.mentions)
         ids = {m.name: self.resolve(m, document, result) for m in mentions}
         for mention in mentions:
@@ -124,6 +127,22 @@ class Merger:
                               origin, result, document.date)
         result.entities_touched.update(ids.values())
         return ids
+
+    def _speakers_orgs(self, extraction: Extraction) -> None:
+        """Say whose "we" a voiced fact's speaker means: their organization as the
+        document states it, else as the vault already knows it (person details)."""
+        details = None
+        for fact in extraction.facts:
+            person = speaker(fact.voice, extraction.mentions) if fact.voice else None
+            if person is None or person.org:
+                continue
+            found = self.index.resolve(person).entity_id
+            if found is not None:
+                details = details if details is not None else self.store.person_details()
+                known = details.get(found)
+                if known is not None and known.org:
+                    person.org, person.relationship = known.org, person.relationship or known.relationship
+        speak_for_orgs(extraction)
 
     def resolve(self, mention: Mention, document: Document, result: MergeResult) -> int:
         """The entity id for a mention, creating the entity when the vault has none."""

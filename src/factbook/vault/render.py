@@ -174,8 +174,15 @@ def quoted_inert(line: str) -> str:
 def inert_linked(text: str) -> str:
     """A stored fact's text made safe like `inert`, except for the links over the source's
     words that merging put there (store/merge.py made a document's own links words)."""
-    pieces = _OWN_LINK.split(text)
-    return "".join(p if i % 2 else inert(p) for i, p in enumerate(pieces))
+    pieces = _OWN_LINK.split(one_line(text))
+    return "".join(p if i % 2 else _inert_between(p) for i, p in enumerate(pieces))
+
+
+def _inert_between(piece: str) -> str:
+    """`inert` for the words between two links, keeping the spaces that part them."""
+    lead = " " if piece[:1].isspace() else ""
+    trail = " " if piece[-1:].isspace() and piece.strip() else ""
+    return lead + inert(piece) + trail
 
 
 _OWN_LINK = re.compile(r"(\[\[[^\[\]|#^\n]+(?:\|[^\[\]\n]+)?\]\])")
