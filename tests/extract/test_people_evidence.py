@@ -3,7 +3,7 @@ evidence, first-name resolution, the owner and colleagues, projects (issue 12).
 Every document here is invented for the test."""
 from __future__ import annotations
 
-from factbook.extract.evidence import RunPeople, batch_people, is_junk, with_people
+from factbook.extract.evidence import batch_people, is_junk, with_people
 from factbook.extract.people import org_for_domain, person_name, structural_people
 from factbook.models import (Document, DocumentKind, EntityKind, Extraction, Fact, KnownEntity,
                              Mention)
@@ -190,12 +190,3 @@ def test_a_title_line_of_a_signature_is_the_role_never_an_organization():
     assert person.role == "Vertriebsleiterin" and person.org == "Velmar Hafen GmbH"
     orgs = {m.name for m in out.mentions if m.kind is EntityKind.ORGANIZATION}
     assert "Vertriebsleiterin" not in orgs and "Velmar Hafen GmbH" in orgs
-
-
-def test_a_persons_organization_follows_the_fuller_name_its_mention_takes():
-    doc = _doc(DocumentKind.TRANSCRIPT, title="Call with Wren Addley (Tollgate Lane) 2030-02-01",
-               text="Wren Addley: We bought one forty in 2023.", participants=("Wren Addley",))
-    run = RunPeople([], {}, orgs=["Tollgate Lane Supply"])
-    out = with_people(doc, Extraction(), None, run.known, run.domains, run.projects, run.orgs)
-    assert _people(out)["Wren Addley"].org == "Tollgate Lane Supply"
-    assert "Tollgate Lane" not in {m.name for m in out.mentions}

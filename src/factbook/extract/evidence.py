@@ -117,26 +117,9 @@ def with_people(document: Document, extraction: Extraction, persona: Persona | N
     if work:  # what a conversation says of its people; news names them with their titles
         details_in_text(document.text, [m for m in extraction.mentions if m.kind is EntityKind.PERSON],
                         orgs)
-    _orgs_by_their_names(extraction, run_orgs or [])
     if persona is not None:
         _apply_persona(document, extraction, persona)
     return extraction
-
-
-def _orgs_by_their_names(extraction: Extraction, run_orgs: list[str]) -> None:
-    """A person's organization by the name its mention ended with ("Acme" from a title,
-    renamed "Acme Freight" after the run's fuller name), or else by the one fuller name
-    the run's structure gives it."""
-    names = {name_key(a): m.name for m in extraction.mentions if m.kind is EntityKind.ORGANIZATION
-             for a in (m.name, *m.aliases)}
-    for mention in extraction.mentions:
-        if mention.kind is not EntityKind.PERSON or not mention.org:
-            continue
-        key = name_key(mention.org)
-        fuller = {n for n in run_orgs if name_key(n).startswith(key + " ")}
-        named = fuller.pop() if len(fuller) == 1 else mention.org
-        if name_key(named) != key:  # the same name in another spelling stays as written
-            mention.org = named
 
 
 def _initials(name: str) -> str:
