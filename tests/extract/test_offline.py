@@ -217,3 +217,24 @@ def test_an_html_tag_in_the_text_is_not_a_marked_name():
     text = strip_markup("Orrin Mills said <script>x()</script> it bought <Tallow Creek Inc>.", marked)
     assert marked == ["Tallow Creek Inc"]
     assert "script" not in text and "Tallow Creek Inc" in text
+
+
+def test_a_product_named_after_its_company_is_no_name_of_the_company():
+    # "<Company> <Product>" after the company's own name: the company keeps its name.
+    result = extract("Harwick has come in hard on price. We pulled Harwick's latest price sheet. "
+                     "They tried Harwick StackView in 2023 and dropped it.")
+    company = names(result)["Harwick"]
+    assert company.kind is EntityKind.ORGANIZATION
+    assert "Harwick StackView" not in company.aliases
+
+
+def test_a_parenthesis_defines_an_acronym_never_a_product_name():
+    # "Harwick (DockView)" names the product the company sells; "(HDS)" defines a short name.
+    from factbook.extract.mentions import Candidate
+    from factbook.extract.names import _note_cues
+    product, acronym, mixed = Candidate("Harwick"), Candidate("Harwick Data Systems"), Candidate("Price Waterhouse")
+    _note_cues(product, "incumbent is ", " (DockView) at two sites")
+    _note_cues(acronym, "", " (HDS) said")
+    _note_cues(mixed, "", " (PwC) said")
+    assert not any(c.startswith("defines:") for c in product.cues)
+    assert "defines:HDS" in acronym.cues and "defines:PwC" in mixed.cues

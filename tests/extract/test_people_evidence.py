@@ -159,3 +159,34 @@ def test_departments_are_never_organizations():
     doc = _doc(DocumentKind.EMAIL, text="Bo Lind from Customer Success joined.")
     out = with_people(doc, Extraction(mentions=[Mention("Customer Success")]), None)
     assert out.mentions == []
+
+
+def test_a_nickname_and_the_formal_name_in_one_mail_are_one_person():
+    # The header and the text say "Ben Renwald", the signature the formal "Benjamin".
+    doc = _doc(text="Hi all, Ben here. Ben Renwald will send the order form.",
+               authors=("Ben Renwald",),
+               meta={"addresses": "Ben Renwald <brenwald@harrowgate.example>",
+                     "signature": "Benjamin Renwald | CFO | Harrowgate Mills"})
+    people = _people(with_people(doc, Extraction([Mention("Benjamin Renwald", EntityKind.PERSON)]), None))
+    assert set(people) == {"Ben Renwald"}  # the form the mail uses most keeps the name
+    assert "Benjamin Renwald" in people["Ben Renwald"].aliases
+    assert people["Ben Renwald"].role == "CFO"
+
+
+def test_one_first_name_at_two_companies_stays_two_people():
+    doc = _doc(DocumentKind.MEETING_NOTES, front_matter={
+        "participants": ["Sam Orlen (Fennick Labs)", "Samantha Pryde (Gorsedd Foods)"]})
+    people = _people(with_people(doc, Extraction(), None))
+    assert set(people) == {"Sam Orlen", "Samantha Pryde"}
+
+
+def test_a_title_line_of_a_signature_is_the_role_never_an_organization():
+    doc = _doc(text="Anbei die unterschriebene Vereinbarung.", authors=("Jorinde Quast",),
+               meta={"addresses": "Jorinde Quast <j.quast@velmarhafen.example>",
+                     "signature": "Mit freundlichen Grüßen\n\nJorinde Quast\nVertriebsleiterin\n"
+                                  "Velmar Hafen GmbH\nHafenstraße 3 | 20457 Hamburg"})
+    out = with_people(doc, Extraction(), None)
+    person = _people(out)["Jorinde Quast"]
+    assert person.role == "Vertriebsleiterin" and person.org == "Velmar Hafen GmbH"
+    orgs = {m.name for m in out.mentions if m.kind is EntityKind.ORGANIZATION}
+    assert "Vertriebsleiterin" not in orgs and "Velmar Hafen GmbH" in orgs

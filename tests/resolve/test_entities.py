@@ -64,3 +64,15 @@ def test_added_entities_are_found_next_time():
     assert idx.resolve(Mention("Norlake Freight")).entity_id is None
     idx.add(KnownEntity(9, "Norlake Freight", ORG, ("Norlake Freight Inc",)))
     assert idx.resolve(Mention("Norlake Freight Inc.")).entity_id == 9
+
+
+def test_a_nickname_with_the_same_surname_is_the_known_person():
+    idx = EntityIndex([KnownEntity(1, "Robert Venning", EntityKind.PERSON),
+                       KnownEntity(2, "Samuel Ostrow", EntityKind.PERSON),
+                       KnownEntity(3, "Samantha Ostrow", EntityKind.PERSON)])
+    assert idx.resolve(Mention("Rob Venning", EntityKind.PERSON)).entity_id == 1
+    assert idx.resolve(Mention("Robert Tallis", EntityKind.PERSON)).entity_id is None  # other surname
+    # "Sam Ostrow" could be either: no silent merge
+    assert idx.resolve(Mention("Sam Ostrow", EntityKind.PERSON)).entity_id is None
+    # an organization is never merged by a nickname
+    assert idx.resolve(Mention("Rob Venning", ORG)).entity_id is None

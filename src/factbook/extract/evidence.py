@@ -30,6 +30,7 @@ from factbook.extract.roles import details_in_text
 from factbook.models import Document, DocumentKind, EntityKind, Extraction, KnownEntity, Mention
 from factbook.persona import Persona, document_addresses
 from factbook.resolve.names import name_key
+from factbook.resolve.nicknames import same_person_name
 from factbook.sources.speakers import is_speaker_label
 
 WORK_KINDS = frozenset({DocumentKind.EMAIL, DocumentKind.TRANSCRIPT, DocumentKind.MEETING_NOTES,
@@ -298,6 +299,9 @@ def _merge_into(extraction: Extraction, person: Mention, mention: Mention) -> No
 
 def _remember(scene: _Scene, person: Mention) -> None:
     scene.people[name_key(person.name)] = person
+    for alias in person.aliases:
+        if is_full_name(alias):
+            scene.people.setdefault(name_key(alias), person)
     first = person.name.split()[0].casefold()
     scene.first.setdefault(first, set()).add(person.name)
     surname = person.name.split()[-1].casefold()
@@ -329,8 +333,10 @@ def _type_person(extraction: Extraction, scene: _Scene, mention: Mention) -> Non
     if not is_full_name(mention.name):
         return  # resolved by first name below
     key = name_key(mention.name)
-    if key in scene.people and scene.people[key] is not mention:
-        _merge_into(extraction, scene.people[key], mention)
+    held = scene.people.get(key) or next(  # "Robert Kessler" for "Rob Kessler"
+        (p for p in scene.people.values() if same_person_name(p.name, mention.name)), None)
+    if held is not None and held is not mention:
+        _merge_into(extraction, held, mention)
     else:
         _remember(scene, mention)
 

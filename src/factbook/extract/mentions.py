@@ -80,7 +80,7 @@ def group(cands: dict[str, Candidate], accepted: dict[str, EntityKind], publishe
     for surface, cand in cands.items():
         if surface in owner or surface in publishers or all(o.heading for o in cand.occurrences):
             continue
-        parent = _alias_target(surface, cand, fulls, cands)
+        parent = _alias_target(surface, cand, fulls, cands, accepted)
         if parent and not lx.is_place(surface):
             owner[surface] = parent
     for surface, cand in cands.items():
@@ -115,9 +115,10 @@ def _short_form_of(surface: str, by_key: dict[str, str], accepted: dict[str, Ent
 
 
 def _alias_target(surface: str, cand: Candidate, fulls: list[str],
-                  cands: dict[str, Candidate]) -> str | None:
+                  cands: dict[str, Candidate], accepted: dict[str, EntityKind]) -> str | None:
     """The full name an unaccepted span stands for: a prefix ("Acme" for "Acme Energy Inc"),
-    a person's surname, an acronym of the initials, or a longer form that starts with a name."""
+    a person's surname, an acronym of the initials, or a longer form that starts with a
+    person's name (an organization's name and more is a product of it, not its name)."""
     low = [w.lower() for w in surface.split()]
     if len(low) == 1 and lx.is_demonym(surface):
         return None  # "the Swedish group" is not a short name of "Swedish Match AB"
@@ -134,7 +135,8 @@ def _alias_target(surface: str, cand: Candidate, fulls: list[str],
         elif surface.isupper() and 2 <= len(surface) <= 6 and _initials(full) == surface:
             hits.append(full)
         elif len(low) > len(fw) and low[:len(fw)] == fw and not lx.has_legal_form(surface) \
-                and not lx.has_org_word(surface):
+                and not lx.has_org_word(surface) and accepted.get(full) is not EntityKind.ORGANIZATION:
+            # an organization's name and more is a product ("<Company> <Product>"), no alias
             hits.append(full)
     if not hits:
         return None

@@ -210,8 +210,14 @@ def _note_cues(cand: Candidate, before: str, after: str) -> None:
     if comma and _ORG_APPOSITIVE.match(after):
         cand.cues.update({"appositive", "org-appositive"})
     acr = _ACRONYM_DEF.match(after)
-    if acr:
+    if acr and _acronym_like(acr.group(1)):
         cand.cues.add("defines:" + acr.group(1))
+
+
+def _acronym_like(word: str) -> bool:
+    """An acronym ("QDS", "PwC") rather than a product's own name in parentheses
+    ("Acme (StackView)"): at least half its letters are capitals."""
+    return sum(c.isupper() for c in word) * 2 >= len(word)
 
 
 def _object_cue(words: list[str]) -> bool:

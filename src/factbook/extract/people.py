@@ -20,6 +20,7 @@ from factbook.extract.given_names import is_given_name
 from factbook.models import Document, DocumentKind
 from factbook.persona import PUBLIC_MAIL_DOMAINS
 from factbook.resolve.names import name_key
+from factbook.resolve.nicknames import same_person_name
 from factbook.sources.speakers import is_speaker_label
 
 # Words that make a phrase a job title or role ("Director of Infrastructure", "CFO").
@@ -31,6 +32,13 @@ admin representative rep executive associate counsel buyer supervisor designer e
 developer scientist researcher professor student intern assistant advisor adviser
 secretary treasurer controller accountant auditor strategist planner recruiter editor desk
 """.split())
+# A title word of any language is often a compound ending in a role noun ("Projektleiter",
+# "IT-Projektleiter", "Vertriebsleiterin", "Geschäftsführer", "Projectmanager").
+_TITLE_WORD = re.compile(
+    r"\w*(?:leiter|leitung|manager|führer|fuehrer|direktor|director|directeur|directrice|"
+    r"ingenieur|engineer|berater|referent|entwickler|architekt|beauftragter?|vorstand|"
+    r"verantwortlicher?|sachbearbeiter|koordinator|spezialist|gerente|ingeniero|responsable)"
+    r"(?:in|innen)?$", re.I)
 _HONORIFIC = re.compile(r"^(?:dr|mr|mrs|ms|mx|prof|sir)\.?\s+", re.I)
 _PARTICLES = frozenset("van von der den de da di del la le du dos bin ter ten al".split())
 _NAME_WORD = re.compile(r"^[A-Z][\w'’\-]*\.?$|^[A-Z]\.$")
@@ -63,7 +71,10 @@ class Person:
 def is_role(text: str) -> bool:
     """True when `text` reads as a job title ("IT Director", "Head of Operations")."""
     words = [w.strip(".,()&").lower() for w in re.split(r"[\s/]+", text) if w.strip(".,()&")]
-    return bool(words) and any(w in ROLE_NOUNS for w in words) and len(words) <= 8
+    parts = [p for w in words for p in w.split("-") if p]
+    return bool(words) and len(words) <= 8 and (
+        any(w in ROLE_NOUNS for w in words) or any(p in ROLE_NOUNS or _TITLE_WORD.fullmatch(p)
+                                                   for p in parts))
 
 
 def person_name(raw: str) -> tuple[str, list[str]] | None:
@@ -119,7 +130,36 @@ def structural_people(document: Document) -> list[Person]:
         held.org = held.org or person.org
         held.role = held.role or person.role
         held.speaks = held.speaks or person.speaks
-    return list(found.values())
+    text = "\n".join((document.title, document.text, str(document.meta.get("addresses", "")),
+                      str(document.meta.get("signature", ""))))
+    return merge_nicknames(list(found.values()), text)
+
+
+def merge_nicknames(people: list[Person], text: str) -> list[Person]:
+    """One person for "Rob Kessler" and "Robert Kessler" (same surname, nickname and
+    formal first name): the form `text` uses most keeps the name (the first seen on a
+    tie), the other becomes an alias."""
+    out: list[Person] = []
+    for person in people:
+        index = next((i for i, p in enumerate(out) if same_person_name(p.name, person.name)), None)
+        if index is None:
+            out.append(person)
+            continue
+        held = out[index]
+        keep, other = (held, person) if _uses(held.name, text) >= _uses(person.name, text) \
+            else (person, held)
+        keep.aliases = list(dict.fromkeys(a for a in (*keep.aliases, other.name, *other.aliases)
+                                          if a != keep.name))
+        keep.email = keep.email or other.email
+        keep.org = keep.org or other.org
+        keep.role = keep.role or other.role
+        keep.speaks = keep.speaks or other.speaks
+        out[index] = keep
+    return out
+
+
+def _uses(name: str, text: str) -> int:
+    return len(re.findall(rf"(?<![\w]){re.escape(name)}(?![\w])", text))
 
 
 def _from_addresses(document: Document) -> list[Person]:

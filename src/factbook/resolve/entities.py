@@ -17,6 +17,7 @@ from rapidfuzz import fuzz, process
 
 from factbook.models import EntityKind, KnownEntity, Mention
 from factbook.resolve.names import name_key
+from factbook.resolve.nicknames import same_person_name, surname_key
 
 # Scores (0-100, rapidfuzz token_sort_ratio on name keys) at or above this are close
 # enough to ask a person whether two names are one entity. Measured on the wire-story
@@ -49,6 +50,7 @@ class EntityIndex:
         self._by_name: dict[str, int] = {}
         self._by_alias: dict[str, set[int]] = {}
         self._blocks: dict[str, list[str]] = {}
+        self._by_surname: dict[str, set[int]] = {}  # people, for "Rob X" / "Robert X"
         self.entities: dict[int, KnownEntity] = {}
         for entity in known or []:
             self.add(entity)
@@ -64,6 +66,8 @@ class EntityIndex:
             akey = name_key(alias)
             if akey:
                 self._by_alias.setdefault(akey, set()).add(entity.id)
+        if entity.kind is EntityKind.PERSON and (surname := surname_key(entity.name)):
+            self._by_surname.setdefault(surname, set()).add(entity.id)
 
     def known(self) -> list[KnownEntity]:
         """Every indexed entity."""
@@ -90,6 +94,16 @@ class EntityIndex:
         entity = self.entities.get(entity_id)
         return entity is None or (entity.kind is EntityKind.PERSON) == (mention.kind is EntityKind.PERSON)
 
+    def _by_nickname(self, mention: Mention) -> int | None:
+        """The one person whose full name is the mention's by nickname ("Robert Kessler"
+        for "Rob Kessler": same surname, formal and short first name), if exactly one."""
+        surname = surname_key(mention.name) if mention.kind is EntityKind.PERSON else None
+        if not surname:
+            return None
+        found = {i for i in self._by_surname.get(surname, ())
+                 if same_person_name(self.entities[i].name, mention.name)}
+        return next(iter(found)) if len(found) == 1 else None
+
     def resolve(self, mention: Mention) -> Resolution:
         """Resolve one mention by its name and aliases; look-alikes become review items."""
         key = name_key(mention.name)
@@ -108,6 +122,9 @@ class EntityIndex:
             elif _strong_alias(alias) and len(self._by_alias.get(akey, ())) == 1 \
                     and self._same_sort(next(iter(self._by_alias[akey])), mention):
                 return Resolution(next(iter(self._by_alias[akey])))
+        nicknamed = self._by_nickname(mention)
+        if nicknamed is not None:
+            return Resolution(nicknamed)
         if doubt is not None:
             return Resolution(None, uncertain_with=doubt, score=100.0)
         candidates = self._blocks.get(key.split(" ", 1)[0], []) if key else []
