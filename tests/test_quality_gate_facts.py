@@ -89,7 +89,7 @@ def test_work_facts_are_found_and_their_changes_shown(work):
     got = load_scorer().score(work, gold)
     assert got["fact_recall"] >= 0.52, got["missed_facts"]
     assert got["contradictions"] >= 0.5
-    assert got["merged_repeats"] >= 0.1, got["duplicated"]
+    assert got["merged_repeats"] >= 0.05, got["duplicated"]
 
 
 _AMOUNT = ("usd", "eur", "gbp", "pct", "count")
