@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from email.utils import getaddresses
 from typing import TYPE_CHECKING
 
@@ -52,6 +53,12 @@ class RoutingContext:
 
     entities: list[KnownEntity] = field(default_factory=list)
     person_orgs: dict[str, str] = field(default_factory=dict)
+
+    @cached_property
+    def org_words(self) -> set[str]:
+        """The distinctive word of each organization's names, worked out once a batch."""
+        return {w for e in self.entities if e.kind is EntityKind.ORGANIZATION
+                for w in (_distinctive(n) for n in (e.name, *e.aliases)) if w}
 
 
 def routing_context(known: list[KnownEntity], run: object | None, documents: list[Document],
@@ -84,8 +91,7 @@ def known_mentions(document: Document, mentions: list[Mention],
     if context is None:
         return []
     have = {_bare(n) for m in mentions for n in (m.name, *m.aliases) if n}
-    org_words = {w for e in context.entities if e.kind is EntityKind.ORGANIZATION
-                 for w in (_distinctive(n) for n in (e.name, *e.aliases)) if w}
+    org_words = context.org_words
     text = f"{document.title}\n{document.text}"
     people = [*document.participants, *document.authors,
               *(m.name for m in mentions if m.kind is EntityKind.PERSON)]
